@@ -1,0 +1,191 @@
+"""Header lines of a plain text -> title and publication date; dates in en/de/fr wording -> ISO cut to precision."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from babel.dates import get_month_names
+
+from .normalize import is_boilerplate
+
+HEADER_BLOCKS = 6  # a title or dateline further down is part of the body
+MIN_TITLE_WORDS = 4  # shorter header lines are section labels unless nothing longer comes
+
+
+def _month_table() -> dict[str, int]:
+    names: dict[str, int] = {}
+    for locale in ("en", "de", "fr"):
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, locale).items():
+                    name = name.lower().rstrip(".")
+                    names[name] = number
+                    names[_fold(name)] = number
+    return names
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+MONTHS = _month_table()
+_MONTH = "(?P<month>" + "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) + r")\.?"
+_DATE_PATTERNS = [  # (regex, precision); the leftmost match in a line wins
+    (r"\b(?P<year>\d{4})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})\b", "day"),
+    (r"\b(?P<year>\d{4})/(?P<mon>\d{1,2})/(?P<day>\d{1,2})\b", "day"),
+    (r"\b(?P<day>\d{1,2})\.\s?(?P<mon>\d{1,2})\.\s?(?P<year>\d{4})\b", "day"),
+    (r"(?P<year>\d{4})年(?P<mon>\d{1,2})月(?P<day>\d{1,2})日", "day"),
+    (rf"\b(?P<day>\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s+{_MONTH}\s+(?P<year>\d{{4}})\b", "day"),
+    (rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", "day"),
+    (rf"\b{_MONTH}\s+(?P<year>\d{{4}})\b", "month"),
+]
+_DATES = [(re.compile(pattern, re.IGNORECASE), precision) for pattern, precision in _DATE_PATTERNS]
+_TIME = re.compile(r"\b\d{1,2}:\d{2}(:\d{2})?\b|\b(am|pm|uhr|h)\b", re.IGNORECASE)
+_PUBLISHED = r"published( on)?|posted( on)?|release date|date of publication|veröffentlicht( am)?|erschienen( am)?|publié( le)?|date de publication"
+_UPDATED = r"(last )?updated( on)?|last modified|stand|aktualisiert( am)?|mis à jour( le)?"
+_LABEL = re.compile(
+    rf"(?:^|[|·•]\s*)(?:(?P<published>{_PUBLISHED})|(?P<updated>{_UPDATED})|source|quelle|date|datum)\s*:?\s",
+    re.IGNORECASE,
+)
+_AGENCY_DATELINE = re.compile(r"^[A-ZÄÖÜÉÈ][A-ZÄÖÜÉÈ .'’/-]{2,40},\s+")  # "BELFAST, 21 October 2016 (…)"
+_DOMAIN = re.compile(r"^(https?://)?([\w-]+\.)+[a-z]{2,}(/\S*)?$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?…][\"'”»)]?$")
+
+
+@dataclass(frozen=True, slots=True)
+class DateMatch:
+    iso: str
+    precision: str  # day | month | year
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A blank-line separated chunk of a plain text; `heading` when the source marks it (markdown #)."""
+
+    lines: tuple[str, ...]
+    heading: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    title: str | None
+    published: str | None
+    precision: str | None
+    body: tuple[Block, ...]  # the text's blocks from the title on, header metadata lines removed
+
+
+def search_date(text: str) -> DateMatch | None:
+    """The leftmost calendar date in `text` (ISO, D.M.Y, '5. Mai 2021', 'Apr 19, 2023', 'mars 2022'), or None."""
+    found = []
+    for regex, precision in _DATES:
+        for m in regex.finditer(text):
+            iso = _to_iso(m, precision)
+            if iso:
+                found.append(DateMatch(iso, precision, m.start(), m.end()))
+                break
+    return min(found, key=lambda d: (d.start, -d.end), default=None)
+
+
+def parse_date(text: str) -> tuple[str, str] | None:
+    """(ISO cut to precision, precision) of the first date in `text`, or None."""
+    match = search_date(text)
+    return (match.iso, match.precision) if match else None
+
+
+def _to_iso(m: re.Match[str], precision: str) -> str | None:
+    parts = m.groupdict()
+    year = int(parts["year"])
+    month = MONTHS[parts["month"].lower()] if parts.get("month") else int(parts["mon"])
+    day = int(parts["day"]) if parts.get("day") else 1
+    try:
+        date = dt.date(year, month, day)
+    except ValueError:
+        return None
+    if not 1900 <= year <= 2100:
+        return None
+    return date.isoformat()[: {"day": 10, "month": 7, "year": 4}[precision]]
+
+
+def read_dateline(line: str) -> tuple[DateMatch, int] | None:
+    """(date, rank) when `line` is a dateline: a labelled date ('Updated: …', 'Publié le …') or a bare date.
+
+    Rank 0 is a publication date, 1 a date without label kind, 2 an update date ('Stand', 'Updated').
+    """
+    date = search_date(line)
+    if date is None:
+        return None
+    agency = _AGENCY_DATELINE.match(line)
+    if agency and date.start <= agency.end() + 12:
+        return date, 0
+    label = _LABEL.search(line[: date.start] + " ")
+    if label:
+        return date, 0 if label["published"] else 2 if label["updated"] else 1
+    rest = _TIME.sub(" ", line[: date.start] + " " + line[date.end :])
+    if len(re.findall(r"\w+", rest)) <= 2 and len(line) <= 40:
+        return date, 1
+    return None
+
+
+def is_publication_line(line: str) -> bool:
+    """Whether `line` is a dateline that says its date is the publication or update date (anywhere in a text)."""
+    dateline = read_dateline(line)
+    return bool(dateline) and dateline[1] != 1 and len(line.split()) <= 12
+
+
+def is_body_block(block: Block) -> bool:
+    """A block of running text (ends the header): long, or a sentence of some length."""
+    text = " ".join(block.lines)
+    return not block.heading and (len(text) >= 250 or (len(text.split()) >= 15 and bool(_SENTENCE_END.search(text))))
+
+
+def read_header(blocks: list[Block]) -> Header:
+    """Title and publication date from the header blocks; the body starts at the title, metadata lines dropped."""
+    zone = 0
+    while zone < min(len(blocks), HEADER_BLOCKS) and not is_body_block(blocks[zone]):
+        zone += 1
+    datelines: list[tuple[int, int, DateMatch]] = []  # (rank, order, date)
+    kept: list[tuple[Block, bool]] = []  # header blocks without their metadata lines, and whether they had any
+    for block in blocks[:zone]:
+        lines = []
+        for line in block.lines:
+            dateline = read_dateline(line)
+            if dateline:
+                datelines.append((dateline[1], len(datelines), dateline[0]))
+            elif not (is_boilerplate(line) or _DOMAIN.match(line)):
+                lines.append(line)
+        if lines:
+            kept.append((Block(tuple(lines), block.heading), len(lines) < len(block.lines)))
+    title, header = _split_at_title(kept)
+    if not datelines and zone < len(blocks) and _AGENCY_DATELINE.match(blocks[zone].lines[0]):
+        dateline = read_dateline(blocks[zone].lines[0])  # a dateline opening the first paragraph stays in it
+        datelines = [(0, 0, dateline[0])] if dateline else []
+    if not datelines:
+        later = (line for block in blocks[zone:] for line in block.lines if is_publication_line(line))
+        datelines = [(0, 0, read_dateline(line)[0]) for line in later][:1]
+    published = min(datelines, key=lambda d: d[:2])[2] if datelines else None
+    return Header(title, published and published.iso, published and published.precision, header + tuple(blocks[zone:]))
+
+
+def _split_at_title(kept: list[tuple[Block, bool]]) -> tuple[str | None, tuple[Block, ...]]:
+    """The title line and the header blocks from it on, the title a block of its own; lines before it are dropped,
+    and so are the short lines of a later metadata block ('nrwheute' beside '3 Min. Lesezeit': a source name).
+
+    The title is the first heading, else the first line of MIN_TITLE_WORDS words, else the first line.
+    """
+    lines = [(i, j, line) for i, (block, _) in enumerate(kept) for j, line in enumerate(block.lines) if len(line) <= 300]
+    rules = (lambda block, line: block.heading, lambda block, line: len(line.split()) >= MIN_TITLE_WORDS, lambda block, line: True)
+    at = next(((i, j) for rule in rules for i, j, line in lines if rule(kept[i][0], line)), None)
+    if at is None:
+        return None, tuple(block for block, _ in kept)
+    i, j = at
+    block, had_metadata = kept[i]
+    later = [(Block(block.lines[j + 1 :]), had_metadata)] + kept[i + 1 :]
+    header = [Block((block.lines[j],), block.heading)]
+    for block, had_metadata in later:
+        content = tuple(line for line in block.lines if not had_metadata or len(line.split()) > 3)
+        header.append(Block(content, block.heading))
+    return header[0].lines[0], tuple(b for b in header if b.lines)
