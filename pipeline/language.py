@@ -1,0 +1,97 @@
+"""TextDoc → a copy with a language (en, de, fr or und) and a 0..1 confidence for it and for each paragraph."""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+from pipeline.records import Paragraph, TextDoc
+
+LANGUAGES = {Language.ENGLISH: "en", Language.GERMAN: "de", Language.FRENCH: "fr"}
+# Lingua always names one of its candidates, so languages that the corpus may hold but the pipeline cannot
+# analyse compete too; a text one of them clearly wins comes out 'und' instead of a forced en/de/fr. They win
+# English titles such as "Made in China" by small margins, hence the threshold.
+OTHER_LANGUAGES = (Language.SPANISH, Language.ITALIAN, Language.PORTUGUESE, Language.DUTCH)
+OTHER_SURE = 0.6
+MIN_LETTERS = 3  # fewer letters carry no signal
+# A paragraph whose language differs from its document's keeps it only with this confidence, else it takes the
+# document's: detectors err on proper-noun-heavy headings and on spans of a word or two (scripts/measure_language.py).
+KEEP = 0.5
+KEEP_SHORT = 0.9  # for spans of fewer than SHORT_WORDS words
+SHORT_WORDS = 3
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+@functools.cache
+def get_detector() -> LanguageDetector:
+    """Build the detector once per process; all models are loaded up front so no call pays for loading."""
+    return LanguageDetectorBuilder.from_languages(*LANGUAGES, *OTHER_LANGUAGES).with_preloaded_language_models().build()
+
+
+def is_latin(char: str) -> bool:
+    return char < "\u0250"  # Basic Latin up to Latin Extended-B
+
+
+def detect_language(text: str) -> tuple[str, float]:
+    """Return ('en' | 'de' | 'fr' | 'und', confidence 0..1).
+
+    'und' with confidence 0 when there are too few letters to go on, and with the confidence that the text is in
+    another language when it is mostly in another script or another language clearly wins."""
+    letters = [char for char in text if char.isalpha()]
+    if len(letters) < MIN_LETTERS:
+        return "und", 0.0
+    if 2 * sum(not is_latin(char) for char in letters) >= len(letters):
+        return "und", 1.0  # mostly Chinese, Cyrillic, ... letters: certainly not en/de/fr
+    values = get_detector().compute_language_confidence_values(text)
+    if values[0].language not in LANGUAGES and values[0].value >= OTHER_SURE:
+        return "und", round(values[0].value, 4)
+    best = next(value for value in values if value.language in LANGUAGES)
+    return (LANGUAGES[best.language], round(best.value, 4)) if best.value else ("und", 0.0)
+
+
+def count_words(text: str) -> int:
+    return len(WORD.findall(text))
+
+
+def vote_language(spans: list[tuple[str, float, int]]) -> tuple[str, float]:
+    """Pick the language holding most letters among (language, confidence, letters) spans; its confidence is the
+    share of all letters that it holds, each weighted by the detector's confidence."""
+    weights: dict[str, float] = {}
+    for language, score, letters in spans:
+        if language != "und":
+            weights[language] = weights.get(language, 0.0) + score * letters
+    total = sum(letters for _, _, letters in spans)
+    if not weights or not total:
+        return "und", 0.0
+    language = max(sorted(weights), key=weights.__getitem__)
+    return language, round(weights[language] / total, 4)
+
+
+def tag_paragraph(
+    paragraph: Paragraph, language: str, score: float, words: int, doc_language: str, doc_score: float
+) -> Paragraph:
+    """Set the paragraph's language: its own, or the document's when it differs and the detector is not sure."""
+    keep = KEEP_SHORT if words < SHORT_WORDS else KEEP
+    if doc_language != "und" and language != doc_language and score < keep:
+        language, score = doc_language, doc_score
+    return dataclasses.replace(paragraph, language=language, language_score=score)
+
+
+def assign_languages(doc: TextDoc) -> TextDoc:
+    """Return a copy of `doc` with its language voted by its non-boilerplate paragraphs and each paragraph's own.
+
+    A paragraph keeps the language detected in it when the detector is sure enough, so a French disclaimer in an
+    English text stays French; otherwise, as for a date, a name or a heading full of names, it takes the document's.
+    Boilerplate paragraphs are tagged but do not vote."""
+    texts = [doc.text[p.start:p.end] for p in doc.paragraphs] or [doc.text]
+    detected = [detect_language(text) for text in texts]
+    letters = [sum(char.isalpha() for char in text) for text in texts]
+    voters = [i for i, p in enumerate(doc.paragraphs) if not p.boilerplate] or range(len(texts))
+    language, score = vote_language([(*detected[i], letters[i]) for i in voters])
+    paragraphs = tuple(
+        tag_paragraph(p, *found, count_words(text), language, score)
+        for p, found, text in zip(doc.paragraphs, detected, texts)
+    )
+    return dataclasses.replace(doc, language=language, language_score=score, paragraphs=paragraphs)
