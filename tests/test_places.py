@@ -1,0 +1,155 @@
+import pytest
+
+from pipeline.link.places import fold_name, load_gazetteer, place_by_id, split_kind
+
+
+@pytest.fixture(scope="module")
+def gazetteer():
+    return load_gazetteer()
+
+
+@pytest.mark.parametrize(
+    "name, geonameid, english, country",
+    [
+        ("Köln", 2886242, "Cologne", "DE"),
+        ("Cologne", 2886242, "Cologne", "DE"),
+        ("Peking", 1816670, "Beijing", "CN"),
+        ("Pékin", 1816670, "Beijing", "CN"),
+        ("Beijing", 1816670, "Beijing", "CN"),
+        ("Cegled", 3054543, "Cegléd", "HU"),
+        ("Düsseldorf", 2934246, "Düsseldorf", "DE"),
+        ("Dusseldorf", 2934246, "Düsseldorf", "DE"),
+        ("Chongqing", 1814906, "Chongqing", "CN"),
+        ("Zhengzhou", 1784658, "Zhengzhou", "CN"),
+        ("Amiens", 3037854, "Amiens", "FR"),
+        ("Rennes", 2983990, "Rennes", "FR"),
+        ("Jinan", 1805753, "Jinan", "CN"),
+        ("München", 2867714, "Munich", "DE"),
+        ("Sevilla", 2510911, "Seville", "ES"),
+        ("Wien", 2761369, "Vienna", "AT"),
+        ("Den Haag", 2747373, "The Hague", "NL"),
+        ("Frankfurt", 2925533, "Frankfurt am Main", "DE"),
+        ("Gera", 2921232, "Gera", "DE"),
+        ("Xi'an", 1790630, "Xi'an", "CN"),
+    ],
+)
+def test_places_resolve_city(gazetteer, name, geonameid, english, country):
+    place = gazetteer.resolve(name)
+    assert (place.geonameid, place.name, place.country, place.kind) == (geonameid, english, country, "city")
+    assert place.place_id == f"geonames:{geonameid}"
+    assert place_by_id(place.place_id) == place
+
+
+@pytest.mark.parametrize(
+    "name, place_id, english, country",
+    [
+        ("Licheng district", "region:jinan-licheng", "Licheng District", "CN"),
+        ("Nordrhein-Westfalen", "region:north-rhine-westphalia", "North Rhine-Westphalia", "DE"),
+        ("NRW", "region:north-rhine-westphalia", "North Rhine-Westphalia", "DE"),
+        ("Province of Liège", "region:liege-province", "Province of Liège", "BE"),
+        ("Provinz Lüttich", "region:liege-province", "Province of Liège", "BE"),
+        ("province de Liège", "region:liege-province", "Province of Liège", "BE"),
+        ("Henan Province", "region:henan", "Henan", "CN"),
+        ("Provinz Shandong", "region:shandong", "Shandong", "CN"),
+        ("Hessen", "region:hesse", "Hesse", "DE"),
+        ("Bretagne", "region:brittany", "Brittany", "FR"),
+        ("Land Brandenburg", "region:brandenburg", "Brandenburg", "DE"),
+        ("Chaoyang District", "region:beijing-chaoyang", "Chaoyang District", "CN"),
+    ],
+)
+def test_places_resolve_region(gazetteer, name, place_id, english, country):
+    place = gazetteer.resolve(name)
+    assert (place.place_id, place.name, place.country) == (place_id, english, country)
+    assert place.kind != "city"
+
+
+def test_places_city_wins_over_region_without_kind_word(gazetteer):
+    assert gazetteer.resolve("Liège").kind == "city"
+    assert gazetteer.resolve("Provinz Lüttich").kind == "province"
+
+
+def test_places_near_countries_override_population(gazetteer):
+    assert gazetteer.resolve("Frankfurt").geonameid == 2925533
+    assert gazetteer.resolve("Paris").country == "FR"
+    assert gazetteer.resolve("Paris", near_countries=["US"]).country == "US"
+
+
+@pytest.mark.parametrize("name", ["Essen", "Nice", "Mobile", "Split"])
+def test_places_ambiguous_word_needs_ner_location(gazetteer, name):
+    assert gazetteer.resolve(name) is None
+    assert gazetteer.resolve(name, ner_label="LOC") is not None
+    assert gazetteer.resolve(name.lower(), ner_label="LOC") is None
+
+
+@pytest.mark.parametrize("name", ["Of", "Union", "Reading"])
+def test_places_never_words_rejected_even_with_ner(gazetteer, name):
+    assert gazetteer.lookup(name)  # they are town names...
+    assert gazetteer.resolve(name, ner_label="LOC") is None  # ...but too common as words
+
+
+@pytest.mark.parametrize("name", ["China", "Europe", "Deutschland", "Mai", "March", "Samstag", "jinan", "Center", "Die"])
+def test_places_non_places_rejected(gazetteer, name):
+    assert gazetteer.resolve(name) is None
+
+
+def test_places_person_label_rejected(gazetteer):
+    assert gazetteer.resolve("Amiens", ner_label="PER") is None
+
+
+def test_places_lookup_lists_every_candidate_by_population(gazetteer):
+    places = gazetteer.lookup("Frankfurt")
+    assert [p.geonameid for p in places][:2] == [2925533, 2925535]
+    populations = [p.population or 0 for p in places]
+    assert populations == sorted(populations, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("Germany", "DE"), ("Deutschland", "DE"), ("Allemagne", "DE"), ("German", "DE"), ("deutsche", "DE"),
+        ("deutschen", "DE"), ("allemande", "DE"), ("China", "CN"), ("chinesische", "CN"), ("Chinese", "CN"),
+        ("chinoise", "CN"), ("Hungary", "HU"), ("Ungarn", "HU"), ("Hongrie", "HU"), ("hongrois", "HU"),
+        ("France", "FR"), ("français", "FR"), ("französischen", "FR"), ("Belgien", "BE"), ("Tschechien", "CZ"),
+        ("Volksrepublik China", "CN"), ("Großbritannien", "GB"), ("Amiens", None), ("Europe", None),
+    ],
+)
+def test_places_country_code(gazetteer, name, code):
+    assert gazetteer.country_code(name) == code
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Die Stadt Köln und Nordrhein-Westfalen unterzeichneten mit Chongqing in Deutschland.",
+         ["Köln", "Nordrhein-Westfalen", "Chongqing"]),
+        ("La ville d'Aix-en-Provence et Xi'an ont signé un accord avec la province de Liège et Cegled en Hongrie.",
+         ["Aix-en-Provence", "Xi'an", "Liège", "Cegled"]),
+        ("Essen is nice. Jinan supports Licheng district and Pingyin county in Shandong province, China.",
+         ["Jinan", "Licheng district", "Pingyin county", "Shandong province"]),
+    ],
+)
+def test_places_scan_finds_places(gazetteer, text, expected):
+    assert [name for _, _, name in gazetteer.scan(text)] == expected
+    assert all(text[start:end] == name for start, end, name in gazetteer.scan(text))
+
+
+@pytest.mark.parametrize(
+    "name, folded",
+    [("Köln", "koln"), ("Xi’an", "xi'an"), ("Aix-en-Provence", "aix en provence"), ("  Düsseldorf ", "dusseldorf")],
+)
+def test_places_fold_name(name, folded):
+    assert fold_name(name) == folded
+
+
+@pytest.mark.parametrize(
+    "key, expected",
+    [
+        ("provinz luttich", ("luttich", "province")),
+        ("province de liege", ("liege", "province")),
+        ("licheng district", ("licheng", "district")),
+        ("landkreis essen", ("essen", "district")),
+        ("jinan", ("jinan", None)),
+    ],
+)
+def test_places_split_kind(key, expected):
+    assert split_kind(key) == expected

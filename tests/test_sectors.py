@@ -1,0 +1,107 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract.normalize import is_boilerplate
+from pipeline.link.sectors import SECTION_LABELS, find_sectors, read_lexicon
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED_F1_FLOOR = 0.85
+
+
+@pytest.mark.parametrize(
+    "lang, text, expected",
+    [
+        ("en", "Cooperation in cross-border e-commerce and rail freight.", [("G", "cross-border e-commerce"), ("H", "rail freight")]),
+        ("en", "They discussed hospitals, universities and real estate.", [("Q", "hospitals"), ("P", "universities"), ("L", "real estate")]),
+        ("en", "Projects in AI, big data and R&D.", [("J", "AI"), ("J", "big data"), ("M", "R&D")]),
+        ("en", "energy conservation and environmental protection", [("E", "energy conservation"), ("E", "environmental protection")]),
+        ("de", "Das Logistikunternehmen und das Amt für Hafenlogistik", [("H", "Logistikunternehmen"), ("H", "Hafenlogistik")]),
+        ("de", "Handels-, Kultur- und andere Partnerschaften", [("G", "Handels"), ("R", "Kultur")]),
+        ("de", "Windenergie, Wasserstoff und Landwirtschaft", [("D", "Windenergie"), ("D", "Wasserstoff"), ("A", "Landwirtschaft")]),
+        ("fr", "la coopération dans l'agriculture, la santé et le tourisme", [("A", "agriculture"), ("Q", "santé"), ("I", "tourisme")]),
+        ("fr", "les énergies renouvelables et l'enseignement supérieur", [("D", "énergies renouvelables"), ("P", "enseignement supérieur")]),
+    ],
+)
+def test_sectors_find_terms(lang, text, expected):
+    hits = find_sectors(text, lang)
+    assert [(section, term) for section, term, _, _ in hits] == expected
+    assert all(text[start:end] == term for _, term, start, end in hits)
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("en", "The economy grew thanks to investment and innovation."),
+        ("en", "a state-of-the-art university building"),  # a named university is not the education sector
+        ("en", "to improve its international environment for expats"),
+        ("fr", "j'ai vu le maire"),  # 'ai' is not AI
+        ("de", "Sie wollen gemeinsam handeln und messen."),  # verbs, not Handel / Messe
+    ],
+)
+def test_sectors_ignore_generic_words(lang, text):
+    assert find_sectors(text, lang) == []
+
+
+def test_sectors_unknown_language_uses_every_lexicon():
+    assert {s for s, *_ in find_sectors("Logistik and tourism et santé", "und")} == {"H", "I", "Q"}
+
+
+def test_sectors_lexicon_is_valid():
+    rows = read_lexicon()
+    assert {row["lang"] for row in rows} == {"en", "de", "fr"}
+    assert {row["sector"] for row in rows} <= set(SECTION_LABELS)
+    assert {row["compound"] for row in rows} <= {"0", "1"}
+    for lang in ("en", "de", "fr"):
+        assert sum(row["lang"] == lang for row in rows) >= 200
+        assert {row["sector"] for row in rows if row["lang"] == lang} == set(SECTION_LABELS) - {"T", "U"}
+
+
+def seed_sectors(text: str, lang: str, companies: list[dict]) -> set[str]:
+    """Sections found outside boilerplate lines and company names, as the pipeline's integration does."""
+    names = [n for c in companies for n in (c["name"], *c["aliases"])]
+    found = set()
+    for line in text.splitlines(keepends=True):
+        if not is_boilerplate(line.strip()) and not is_foreign_disclaimer(line, lang):
+            taken = [(i, i + len(n)) for n in names for i in find_all(line, n)]
+            found |= {s for s, _, a, b in find_sectors(line, lang) if not any(x <= a < y or x < b <= y for x, y in taken)}
+    return found
+
+
+def is_foreign_disclaimer(line: str, lang: str) -> bool:
+    """A French reprint notice under an English article (the pipeline drops it by paragraph language)."""
+    return lang != "fr" and line.startswith("Avertissement")
+
+
+def find_all(text: str, needle: str) -> list[int]:
+    hits, i = [], text.find(needle)
+    while i >= 0:
+        hits.append(i)
+        i = text.find(needle, i + 1)
+    return hits
+
+
+def score_seeds() -> tuple[float, list[tuple[str, float, float, set, set]]]:
+    rows, tp, n_found, n_gold = [], 0, 0, 0
+    for line in (SHARED / "gold" / "seeds.jsonl").read_text(encoding="utf-8").splitlines():
+        gold = json.loads(line)
+        text = (SHARED / "seeds" / gold["doc"]).read_text(encoding="utf-8")
+        found, expected = seed_sectors(text, gold["language"], gold["companies"]), set(gold["sectors"])
+        tp += len(found & expected)
+        n_found += len(found)
+        n_gold += len(expected)
+        rows.append((gold["doc"], len(found & expected) / max(len(found), 1), len(found & expected) / max(len(expected), 1),
+                     found - expected, expected - found))
+    precision, recall = tp / max(n_found, 1), tp / max(n_gold, 1)
+    return 2 * precision * recall / max(precision + recall, 1e-9), rows
+
+
+@pytest.mark.skipif(not (SHARED / "gold" / "seeds.jsonl").exists(), reason="shared/ seeds not beside the repo")
+def test_sectors_seed_f1_floor():
+    """Run with -s to see per-seed precision/recall and the extra/missing sections."""
+    f1, rows = score_seeds()
+    for doc, precision, recall, extra, missing in rows:
+        print(f"{doc}  P={precision:.2f} R={recall:.2f}  extra={sorted(extra)} missing={sorted(missing)}")
+    print(f"micro F1={f1:.3f}")
+    assert f1 >= SEED_F1_FLOOR
