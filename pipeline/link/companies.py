@@ -1,0 +1,222 @@
+"""Stage 5: organisation spans and rules -> mentions of businesses only; corpus-wide canonical companies.
+
+A name counts as a company when something says so: a legal form or business head word
+("GmbH", "Group", "Bank"), the lexicon of known firms, or the context ("companies such as …",
+"the logistics company X", "X, a carmaker"). Universities, agencies, chambers, parks, fairs,
+governments and media outlets are never companies (GOLD_FORMAT.md).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from ..config import MODELS
+
+_W = r"[A-Za-zÀ-ÖØ-öø-ÿ]"
+NON_COMPANY = re.compile(
+    r"\b(universit\w*|hochschule|college|school|schule|école|ecole|lycée|academy|akademie|académie|institut\w*|"
+    r"hospital|klinik\w*|hôpital|ministry|ministerium|ministère|bureau|agency|agentur|agence|"
+    r"association|verein|verband|vereinigung|federation|fédération|chamber|kammer|ihk|chambre|"
+    r"council|rat|conseil|committee|komitee|comité|commission|kommission|foundation|stiftung|fondation|"
+    r"park|zone|exchange|börse|bourse|government|regierung|gouvernement|municipality|municipal|stadtverwaltung|"
+    r"rathaus|mairie|embassy|botschaft|ambassade|consulate|konsulat|consulat|centre|center|zentrum|"
+    r"museum|musée|festival|forum|summit|gipfel|sommet|conference|konferenz|conférence|fair|messe|salon|"
+    r"office|amt|department|departement|party|partei|parti|church|kirche|église|cathedral|dom|"
+    r"initiative|union|club|orchestra|orchester|team|people's|volksregierung|senat|senate|parliament|"
+    r"parlament|landtag|bundestag|administration|verwaltung|police|polizei|army|court|gericht|"
+    r"region|province|provinz|district|bezirk|county|landkreis|city|stadt|ville|port authority|"
+    r"hafenbehörde|network|netzwerk|réseau|alliance|program\w*|projekt|project|projet|plan|"
+    r"award|preis|prix|year|jahr|année|day|tag|week|woche|jumelage|partnerschaft|twinning)\b",
+    re.IGNORECASE)
+BUSINESS_WORDS = re.compile(
+    r"(\b(gmbh|ag|se|kg|kgaa|s\.a\.|sa|sas|sarl|s\.p\.a\.|spa|n\.v\.|b\.v\.|plc|ltd\.?|limited|inc\.?|corp\.?|"
+    r"corporation|llc|group|gruppe|groupe|holdings?|co\.|company|bank|banque|motors?|airlines?|airways|"
+    r"logistics|logistik|steel|chemicals?|technolog(y|ies)|pharma\w*|automotive|electric|electronics|"
+    r"industries|industrie|energy|energie|énergie|shipping|railway|railways|diagnostics|"
+    r"software|telecom\w*|insurance|versicherung\w*|assurances?)\b)", re.IGNORECASE)
+CUE_LIST = re.compile(
+    r"\b(companies|firms|enterprises|corporations|groups|businesses|brands|carmakers|manufacturers|investors|"
+    r"giants|Unternehmen|Firmen|Konzerne|Konzernen|Riesen|Hersteller|Herstellern|Marken|entreprises|sociétés|"
+    r"groupes|firmes|industriels)\b[^.;:]{0,40}?\b(such as|like|including|include|namely|wie|darunter|etwa|"
+    r"u\.\s?a\.|comme|telles? que|dont|notamment|parmi lesquelles)\b", re.IGNORECASE)
+DESCRIPTOR = (r"(company|firm|carmaker|automaker|manufacturer|operator|giant|maker|supplier|retailer|insurer|"
+              r"conglomerate|producer|provider|\w*unternehmen|\w*konzern|konzern|hersteller|\w*logistiker|"
+              r"autobauer|firma|entreprise|société|constructeur|fabricant|opérateur|équipementier|transporteur|"
+              r"groupe|group|bank|banque)")
+DESCRIPTOR_BEFORE = re.compile(DESCRIPTOR + r"\s+(\(?[A-Z]|„|“|\")*$", re.IGNORECASE)
+DESCRIPTOR_AFTER = re.compile(
+    r"^\s*(\([^)]{1,40}\))?,\s+(a|an|the|ein|eine|einem|der|die|das|un|une|le|la|l')\s+([\w\-]+\s+){0,4}?"
+    + DESCRIPTOR + r"\b", re.IGNORECASE)
+DESCRIBED_NAME = re.compile(
+    r"\b" + DESCRIPTOR + r"\s+((?:[A-Z][\w.&'’-]*|[A-Z]{2,})(?:\s+[A-Z][\w.&'’-]*){0,2})")
+LEADING_NOISE = re.compile(
+    r"^((the|der|die|das|des|dem|den|le|la|les|l'|l’)\s+|[A-Z][\w\-]+(?:'s|’s)\s+)+", re.IGNORECASE)
+ITEM_SPLIT = re.compile(r",\s*|\s+(?:and|und|sowie|et|or|oder|ou)\s+|;\s*")
+GENERIC_SUFFIX = re.compile(
+    r"(\s+(group|gruppe|groupe|holding|holdings|gmbh|ag|se|kg|s\.a\.|sa|sas|plc|ltd\.?|limited|inc\.?|corp\.?|"
+    r"corporation|llc|co\.?,?\s*ltd\.?|co\.|company|steel|energy|chemicals|bus|buses|logistics|"
+    r"[a-z]+ branch|branch))+$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def known_companies() -> dict[str, str]:
+    """Folded name or alias -> canonical name, from models/companies.tsv."""
+    table: dict[str, str] = {}
+    path = MODELS / "companies.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, _, aliases = line.partition("\t")
+        for form in [name, *filter(None, aliases.split("|"))]:
+            table[fold(form)] = name
+    return table
+
+
+@lru_cache(maxsize=1)
+def media_outlets() -> frozenset[str]:
+    lines = (MODELS / "media.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(fold(x) for x in lines if x.strip() and not x.startswith("#"))
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[\s\-‐]+", " ", text.replace("’", "'")).strip(" .,;:")
+
+
+def company_key(name: str) -> str:
+    """The key a company is grouped by: folded, without legal forms and generic trailing words."""
+    known = known_companies().get(fold(name))
+    return fold(known) if known else fold(GENERIC_SUFFIX.sub("", name.strip()) or name)
+
+
+def _company_id(key: str) -> str:
+    return "company:" + re.sub(r"[^a-z0-9]+", "-", key).strip("-")
+
+
+def clean_name(text: str) -> str:
+    text = LEADING_NOISE.sub("", text.strip())
+    text = re.sub(r"(?:'s|’s)$", "", text)
+    return text.strip(" \t\n,.;:\"“”„«»()")
+
+
+def is_company_name(name: str, context_before: str, context_after: str, in_cue_list: bool,
+                    is_place) -> bool:
+    """Does the evidence say this name is a business?"""
+    folded = fold(name)
+    if not name or len(folded) < 2 or not name[0].isupper() and not name[0].isdigit():
+        return False
+    if re.search(r"[,;:!?]", name):
+        return False
+    if folded in media_outlets():
+        return False
+    if folded in known_companies():
+        return True
+    if NON_COMPANY.search(name) or is_place(name):
+        return False
+    if len(name.split()) > 6:
+        return False
+    return bool(BUSINESS_WORDS.search(name) or in_cue_list or DESCRIPTOR_BEFORE.search(context_before)
+                or DESCRIPTOR_AFTER.search(context_after))
+
+
+def iter_cue_items(text: str, start: int, end: int):
+    """(start, end) of the capitalised items of an enumeration that follows a cue ("companies such as")."""
+    for cue in CUE_LIST.finditer(text, start, end):
+        pos = cue.end()
+        stop = re.compile(r"[.;:!?]\s|\.$|\s(to|in|for|with|zu|um|in|für|mit|pour|avec|dans)\s").search(text, pos, end)
+        limit = stop.start() if stop else end
+        for item in ITEM_SPLIT.split(text[pos:limit]):
+            item_clean = item.strip()
+            if not item_clean:
+                continue
+            offset = text.find(item_clean, pos, limit)
+            if offset >= 0:
+                yield offset, offset + len(item_clean)
+                pos = offset + len(item_clean)
+
+
+def find_companies(text: str, sentences, entities, is_place) -> list[tuple[int, int, str]]:
+    """(start, end, surface) of every company named in the analysed sentences."""
+    candidates: dict[tuple[int, int], bool] = {}  # span -> found in a cue enumeration
+    for sent in sentences:
+        for s, e in iter_cue_items(text, sent.start, sent.end):
+            candidates[(s, e)] = True
+    for ent in entities:
+        if ent.label == "ORG":
+            candidates.setdefault((ent.start, ent.end), False)
+    for sent in sentences:  # "das Logistikunternehmen Yuxinou", "the carmaker Geely"
+        for m in DESCRIBED_NAME.finditer(text, sent.start, sent.end):
+            candidates.setdefault(m.span(2), False)
+    known = known_companies()
+    for sent in sentences:  # lexicon hits the NER missed
+        chunk = text[sent.start:sent.end]
+        for m in re.finditer(r"[A-Z][\w.&'\-]*(?:\s+(?:of\s+)?[A-Z][\w.&'\-]*){0,3}", chunk):
+            for n in range(len(m.group().split()), 0, -1):
+                sub = " ".join(m.group().split()[:n])
+                if fold(sub) in known:
+                    s = sent.start + m.start()
+                    candidates.setdefault((s, s + len(sub)), False)
+                    break
+    found: list[tuple[int, int, str]] = []
+    for (s, e), in_list in sorted(candidates.items()):
+        raw = text[s:e]
+        name = clean_name(raw.split(" (")[0])
+        if not name:
+            continue
+        s2 = s + raw.find(name)
+        e2 = s2 + len(name)
+        paren = re.match(r"^\s*\(([^)]{2,60})\)", text[e2:e2 + 64])
+        if is_company_name(name, text[max(0, s2 - 40):s2], text[e2:e2 + 80], in_list, is_place):
+            if any(fs <= s2 and e2 <= fe for fs, fe, _ in found):
+                continue
+            found = [f for f in found if not (s2 <= f[0] and f[1] <= e2)]
+            found.append((s2, e2, " ".join(name.split())))
+            if paren and not is_place(paren.group(1)):  # "EDF (Électricité de France)": an alias
+                ps = e2 + paren.start(1)
+                found.append((ps, ps + len(paren.group(1)), paren.group(1)))
+    return sorted(set(found))
+
+
+def group_document_companies(surfaces: list[str]) -> dict[str, str]:
+    """Surface -> the company id of one document: forms that share a key, or whose key's tokens
+    start with another's ("ThyssenKrupp" ~ "ThyssenKrupp Steel"), are one company; an alias in
+    parentheses joins the name before it (handled by the caller's order)."""
+    keys = {s: company_key(s) for s in surfaces}
+    ordered = sorted(set(keys.values()), key=lambda k: (len(k.split()), k))
+    root: dict[str, str] = {}
+    for key in ordered:
+        tokens = key.split()
+        root[key] = next((r for r in ordered if r in root and root[r] == r and len(r.split()) < len(tokens)
+                          and tokens[:len(r.split())] == r.split()), key)
+    return {s: _company_id(root[k]) for s, k in keys.items()}
+
+
+def consolidate_companies(mentions: list[tuple[str, str, str]]) -> tuple[list[dict], list[dict]]:
+    """(companies rows, document_companies rows) from (doc_id, surface, company_id) mentions."""
+    by_company: dict[str, dict[str, int]] = {}
+    docs: dict[str, set[str]] = {}
+    per_doc: dict[tuple[str, str], list[str]] = {}
+    for doc_id, surface, cid in mentions:
+        by_company.setdefault(cid, {}).setdefault(surface, 0)
+        by_company[cid][surface] += 1
+        docs.setdefault(cid, set()).add(doc_id)
+        bucket = per_doc.setdefault((doc_id, cid), [])
+        if surface not in bucket:
+            bucket.append(surface)
+    names = {cid: display_name(forms) for cid, forms in by_company.items()}
+    companies = [{"company_id": cid, "name": names[cid],
+                  "aliases": sorted(f for f in forms if f != names[cid]), "n_documents": len(docs[cid])}
+                 for cid, forms in sorted(by_company.items())]
+    document_companies = [{"doc_id": doc_id, "company_id": cid, "name": names[cid], "mentions": forms}
+                          for (doc_id, cid), forms in sorted(per_doc.items())]
+    return companies, document_companies
+
+
+def display_name(forms: dict[str, int]) -> str:
+    """The lexicon's name if known, else the shortest form in normal case, then the most frequent."""
+    for form in forms:
+        if fold(form) in known_companies():
+            return known_companies()[fold(form)]
+    return min(forms, key=lambda f: (f.isupper() and len(f) > 4, len(f.split()), -forms[f], f))
