@@ -102,8 +102,8 @@ def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[Pla
             candidates.setdefault((sent.start + s, sent.start + e), None)
     found: list[PlaceSpan] = []
     for (start, end), label in sorted(candidates.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
-        if any(os_ <= start and end <= oe and (oe - os_) > (end - start)
-               and not _GOVERNMENT.search(text, os_, oe) for os_, oe, _ in others):
+        if any(os_ <= start and end <= oe and (oe - os_) > (end - start) and not _GOVERNMENT.search(text, os_, oe)
+               and _has_other_words(text[os_:start] + " " + text[end:oe], gazetteer) for os_, oe, _ in others):
             continue  # part of an organisation's or a person's name (a city's own council still names it)
         if any(f.start <= start < f.end or start <= f.start < end for f in found):
             continue
@@ -119,6 +119,11 @@ def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[Pla
                 continue
         found.append(PlaceSpan(start, end, place))
     return sorted(found, key=lambda p: p.start)
+
+
+def _has_other_words(rest: str, gazetteer) -> bool:
+    """Whether an entity holds more than a place and its country ("Windsor, Canada" is no organisation)."""
+    return any(gazetteer.country_code(w) is None for w in _WORDS.findall(rest))
 
 
 def _resolve(gazetteer, name: str, near, label):

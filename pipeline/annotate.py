@@ -102,14 +102,15 @@ def _ner_listens(nlp) -> bool:
 
 
 def _company_patterns() -> list[dict]:
-    forms = sorted({f.lower() for f in LEGAL_FORMS})
-    name = {"IS_TITLE": True, "IS_SENT_START": False}
-    caps = {"TEXT": {"REGEX": r"^[A-Z][A-Za-z0-9&\.\-]*$"}}
+    """Capitalised words (with "-", "&", "(Group)") ending in a legal form: "Ford-Werke GmbH",
+    "Wuhan Asia-Europe Logistics Co., Ltd.", "Pirelli & C. S.p.A."."""
+    forms = sorted({f.lower() for f in LEGAL_FORMS} - {"co.", "company", "group"})
+    name = {"TEXT": {"REGEX": r"^([A-Z0-9][\w&.'’]*|&|-|\(|\))$"}, "OP": "+"}
     return [
-        {"label": "COMPANY", "pattern": [caps, {"OP": "?", **caps}, {"OP": "?", **caps},
-                                         {"LOWER": {"IN": forms}}]},
-        {"label": "COMPANY", "pattern": [name, {"LOWER": {"IN": ["co", "co."]}}, {"ORTH": "."}, {"ORTH": ","},
-                                         {"LOWER": {"IN": ["ltd", "ltd."]}}]},
+        {"label": "COMPANY", "pattern": [name, {"LOWER": {"IN": forms}}]},
+        {"label": "COMPANY", "pattern": [name, {"LOWER": {"IN": ["co.", "co"]}}, {"ORTH": ",", "OP": "?"},
+                                         {"LOWER": {"IN": ["ltd", "ltd.", "limited", "kg", "inc.", "inc"]}},
+                                         {"ORTH": ".", "OP": "?"}]},
     ]
 
 

@@ -16,7 +16,8 @@ LANG_ORDER = ("all", "en", "de", "fr", "und")
 
 def fold(text: str | None) -> str:
     text = unicodedata.normalize("NFKD", (text or "").casefold())
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).replace("-", " ").split())
+    text = "".join(c for c in text if not unicodedata.combining(c)).replace("-", " ")
+    return " ".join(text.split()).strip(" .,;:")
 
 
 def read_gold(path: Path) -> list[dict]:

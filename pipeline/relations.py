@@ -87,25 +87,29 @@ def contains(region: Place, city: Place) -> bool:
 
 
 def pick_date(dates, anchor: int, text: str, lang: str):
-    """The date that states when the relation was made: nearest to the trigger, absolute before
-    anniversaries, and never one that dates a visit."""
-    best, best_score = None, None
-    for d in dates:
-        before = text[max(0, d.start - 60):d.start]
-        visit = _search(lang, "visit", before[-40:])
-        distance = min(abs(d.start - anchor), abs(d.end - anchor))
-        score = (visit is not None, getattr(d, "kind", "absolute") == "anniversary", distance)
-        if best_score is None or score < best_score:
-            best, best_score = d, score
-    if best is not None and best_score[0] and len(dates) > 1:
-        return best
-    return best
+    """The date that states when the relation was made. An anniversary ("40 years of partnership")
+    dates the establishment, so it beats the date of the celebration, unless a date of the same
+    year is more precise; otherwise the date nearest the trigger that does not date a visit."""
+    anniversaries = [d for d in dates if d.kind == "anniversary"]
+    if anniversaries:
+        year = anniversaries[0].iso
+        same_year = [d for d in dates if d.kind != "anniversary" and d.iso.startswith(year)]
+        return max(same_year, key=lambda d: len(d.iso)) if same_year else anniversaries[0]
+
+    def score(d):
+        visit = _search(lang, "visit", text[max(0, d.start - 40):d.start]) is not None
+        return visit, min(abs(d.start - anchor), abs(d.end - anchor))
+    return min(dates, key=score, default=None)
 
 
 CLAUSE_BREAK = re.compile(
     r";\s+|,\s+(?=(the same year|in the same year|when|while|whereas|which|who|where|after|before|and|but|"
     r"während|wobei|als|nachdem|bevor|und|aber|doch|tandis que|alors que|lorsque|quand|après|avant|et|mais)\b)"
     r"|\s+(?=(while|whereas|während|tandis que)\s)")
+
+
+_RELATIVE = re.compile(r"\s*(which|who|that|die|der|das|welche|qui|que|lesquelles|lesquels)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"(our|unser|notre|nos)\b", re.IGNORECASE)
 
 
 def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -150,8 +154,8 @@ def extract_relations(doc_id: str, text: str, sentences, places: list[PlaceSpan]
         for n, (c_start, c_end) in enumerate(clauses):
             members = [p for p in parties if c_start <= p.start < c_end]
             has_trigger = any(c_start <= t.start < c_end for t in triggers)
-            # "Milan and Shanghai, which signed …": the trigger sits in the next clause, without places
-            next_only_trigger = n + 1 < len(clauses) and not any(
+            # "Milan and Shanghai, which signed …": the trigger sits in the relative clause after it
+            next_only_trigger = n + 1 < len(clauses) and _RELATIVE.match(text, clauses[n + 1][0]) and not any(
                 clauses[n + 1][0] <= p.start < clauses[n + 1][1] for p in parties) and any(
                 clauses[n + 1][0] <= t.start < clauses[n + 1][1] for t in triggers)
             triggered_before = triggered_before or has_trigger
@@ -160,12 +164,16 @@ def extract_relations(doc_id: str, text: str, sentences, places: list[PlaceSpan]
             opening = _search(lang, "anaphor", text[c_start:c_start + 60])
             possessive = _search(lang, "possessive", text[c_start:c_end])
             if not (has_trigger or next_only_trigger):
+                if hub is None and len(members) == 1:
+                    hub = members[0].place  # the subject, for a clause that follows ("…, when it signed …")
                 if len(members) >= 2 or opening or not triggered_before:
                     continue  # no trigger of its own: only a list going on ("… and Lyon") continues
-            # "The city signed …" carries the subject; "The state capital Magdeburg" is an apposition.
-            anaphoric = (opening and members[0].start - (c_start + opening.end()) > 8) or \
-                (possessive and len(members) == 1 and has_trigger)
-            carried = previous_hub or main_place
+            # "The city signed …" carries the subject; "The state capital Magdeburg" is an apposition;
+            # "our partnerships with A and B" and "Bonn, its twin" name the other side by a pronoun.
+            anaphoric = (opening and members[0].start - (c_start + opening.end()) > 8) or (possessive and (
+                c_start + possessive.start() < members[0].start or (len(members) == 1 and has_trigger)))
+            carried = main_place if possessive and _FIRST_PERSON.match(possessive.group()) else None
+            carried = carried or previous_hub or main_place
             if anaphoric and carried is not None:
                 c_hub = carried
             elif len(members) >= 2:

@@ -40,7 +40,7 @@ CUE_LIST = re.compile(
     r"giants|Unternehmen|Firmen|Konzerne|Konzernen|Riesen|Hersteller|Herstellern|Marken|entreprises|sociétés|"
     r"groupes|firmes|industriels)\b[^.;:]{0,40}?\b(such as|like|including|include|namely|wie|darunter|etwa|"
     r"u\.\s?a\.|comme|telles? que|dont|notamment|parmi lesquelles)\b", re.IGNORECASE)
-DESCRIPTOR = (r"(company|firm|carmaker|automaker|manufacturer|operator|giant|maker|supplier|retailer|insurer|"
+DESCRIPTOR = (r"(company|firm|carmaker|automaker|chipmaker|manufacturer|builder|operator|giant|maker|supplier|retailer|insurer|"
               r"conglomerate|producer|provider|\w*unternehmen|\w*konzern|konzern|hersteller|\w*logistiker|"
               r"autobauer|firma|entreprise|société|constructeur|fabricant|opérateur|équipementier|transporteur|"
               r"groupe|group|bank|banque)")
@@ -51,7 +51,10 @@ DESCRIPTOR_AFTER = re.compile(
 DESCRIBED_NAME = re.compile(
     r"\b" + DESCRIPTOR + r"\s+((?:[A-Z][\w.&'’-]*|[A-Z]{2,})(?:\s+[A-Z][\w.&'’-]*){0,2})")
 LEADING_NOISE = re.compile(
-    r"^((the|der|die|das|des|dem|den|le|la|les|l'|l’)\s+|[A-Z][\w\-]+(?:'s|’s)\s+)+", re.IGNORECASE)
+    r"^((?i:the|der|die|das|des|dem|den|le|la|les|l'|l’)\s+|[A-Z][\w\-]+(?:'s|’s)\s+|"
+    r"(German|Chinese|French|British|Italian|Spanish|Dutch|Swiss|Austrian|Polish|Hungarian|Belgian|European|"
+    r"American|Japanese|Korean|[Ss]tate-owned|deutsche[nrs]?|chinesische[nrs]?|französische[nrs]?|"
+    r"staatliche[nrs]?|chinois[e]?|allemand[e]?|français[e]?|européen(ne)?)\s+)+")
 ITEM_SPLIT = re.compile(r",\s*|\s+(?:and|und|sowie|et|or|oder|ou)\s+|;\s*")
 GENERIC_SUFFIX = re.compile(
     r"(\s+(group|gruppe|groupe|holding|holdings|gmbh|ag|se|kg|s\.a\.|sa|sas|plc|ltd\.?|limited|inc\.?|corp\.?|"
@@ -96,9 +99,14 @@ def _company_id(key: str) -> str:
 
 
 def clean_name(text: str) -> str:
-    text = LEADING_NOISE.sub("", text.strip())
-    text = re.sub(r"(?:'s|’s)$", "", text)
-    return text.strip(" \t\n,.;:\"“”„«»()")
+    """The name without articles, nationality words and possessive; "Deutsche Post" stays whole."""
+    text = re.sub(r"^(?i:the|der|die|das|le|la|l'|l’)\s+", "", text.strip())
+    if fold(text) not in known_companies():
+        text = LEADING_NOISE.sub("", text)
+    text = re.sub(r"(?:'s|’s)$", "", text).strip(" \t\n,;:\"“”„«»()")
+    if text.endswith(".") and not re.search(r"\b(Ltd|Inc|Co|Corp|S\.A|S\.p\.A|N\.V|B\.V|SE|AG)\.$", text):
+        text = text[:-1]
+    return text
 
 
 def is_company_name(name: str, context_before: str, context_after: str, in_cue_list: bool,
@@ -107,8 +115,10 @@ def is_company_name(name: str, context_before: str, context_after: str, in_cue_l
     folded = fold(name)
     if not name or len(folded) < 2 or not name[0].isupper() and not name[0].isdigit():
         return False
-    if re.search(r"[,;:!?]", name):
+    if re.search(r"[;:!?]", name) or re.search(r",(?!\s*(Ltd|Inc|KG)\b)", name):
         return False
+    if re.match(r"(co\.|kg|ag|se|gmbh|ltd|inc|s\.a\.)(\s|$)", folded):
+        return False  # a bare legal form ("Co. KG") is the tail of a name the NER cut
     if folded in media_outlets():
         return False
     if folded in known_companies():
