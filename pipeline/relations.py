@@ -122,84 +122,127 @@ def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if s < e]
 
 
+@dataclass
+class _Context:
+    """What a sentence hands on to the next one."""
+
+    subject: Place | None = None  # the place the last sentence opened with or named as owner
+    table_relation: str | None = None  # the relation a partner table's rows state
+
+
 def extract_relations(doc_id: str, text: str, sentences, places: list[PlaceSpan], dates,
                       companies: list[tuple[int, int]], main_place: Place | None) -> list[Relation]:
     """Every pair the document states, merged to one per pair (sister > friendship > cooperation)."""
+    context = _Context()
     found: list[tuple[Relation, bool]] = []  # (relation, its status is stated)
-    previous_hub: Place | None = None
-    table_relation: str | None = None
     for sent in sentences:
-        chunk = text[sent.start:sent.end]
-        lang = sent.language
-        parties = _parties(text, sent, places, companies, lang)
-        triggers = [Trigger(sent.start + t.start, sent.start + t.end, t.relation) for t in find_triggers(chunk, lang)]
-        if "\t" in chunk:  # a table row: pairs with the document's place under a partner heading
-            if table_relation and main_place and parties:
-                found.extend(_table_relations(doc_id, text, sent, parties, dates, main_place, table_relation))
-            continue
-        if _search(lang, "list_heading", chunk) and len(parties) <= 1 and len(chunk) < 120:
-            table_relation = max(triggers, key=lambda t: PRIORITY[t.relation]).relation if triggers else "sister_city"
-        elif len(chunk.split()) > 12:
-            table_relation = None
-        if not triggers:
-            if parties:
-                previous_hub = _hub(text, sent.start, parties).place
-            continue
-        best = max(triggers, key=lambda t: PRIORITY[t.relation])
-        status, stated = _status(chunk, lang)
-        sent_dates = [d for d in dates if sent.start <= d.start and d.end <= sent.end]
-        hub: Place | None = None
-        clauses = split_clauses(text, sent.start, sent.end)
-        triggered_before = False
-        for n, (c_start, c_end) in enumerate(clauses):
-            members = [p for p in parties if c_start <= p.start < c_end]
-            has_trigger = any(c_start <= t.start < c_end for t in triggers)
-            # "Milan and Shanghai, which signed …": the trigger sits in the relative clause after it
-            next_only_trigger = n + 1 < len(clauses) and _RELATIVE.match(text, clauses[n + 1][0]) and not any(
-                clauses[n + 1][0] <= p.start < clauses[n + 1][1] for p in parties) and any(
-                clauses[n + 1][0] <= t.start < clauses[n + 1][1] for t in triggers)
-            triggered_before = triggered_before or has_trigger
-            if not members:
-                continue
-            opening = _search(lang, "anaphor", text[c_start:c_start + 60])
-            possessive = _search(lang, "possessive", text[c_start:c_end])
-            if not (has_trigger or next_only_trigger):
-                if hub is None and len(members) == 1:
-                    hub = members[0].place  # the subject, for a clause that follows ("…, when it signed …")
-                if len(members) >= 2 or opening or not triggered_before:
-                    continue  # no trigger of its own: only a list going on ("… and Lyon") continues
-            # "The city signed …" carries the subject; "The state capital Magdeburg" is an apposition;
-            # "our partnerships with A and B" and "Bonn, its twin" name the other side by a pronoun.
-            anaphoric = (opening and members[0].start - (c_start + opening.end()) > 8) or (possessive and (
-                c_start + possessive.start() < members[0].start or (len(members) == 1 and has_trigger)))
-            carried = main_place if possessive and _FIRST_PERSON.match(possessive.group()) else None
-            carried = carried or previous_hub or main_place
-            if anaphoric and carried is not None:
-                c_hub = carried
-            elif len(members) >= 2:
-                c_hub = _hub(text, c_start, members).place
-            elif hub is not None:
-                c_hub = hub
-            else:
-                hub = members[0].place
-                continue
-            others = [p for p in members if p.place.place_id != c_hub.place_id]
-            clause_dates = [d for d in sent_dates if c_start <= d.start < c_end] or sent_dates
-            for k, other in enumerate(others):
-                if contains(c_hub, other.place) or contains(other.place, c_hub):
-                    continue
-                if c_hub.country == other.place.country and len(others) > 1:
-                    continue
-                date = _own_date(text, other, others[k + 1:], clause_dates) if len(others) > 1 else None
-                if date is None and (len(others) == 1 or len(clause_dates) == 1):
-                    date = pick_date(clause_dates, best.start, text, lang)
-                found.append((Relation(
-                    doc_id, c_hub, other.place, best.relation, status, date.iso if date else None,
-                    date.precision if date else None, chunk.strip(), sent.start, sent.end,
-                    0.9 if len(members) == 2 and not anaphoric else 0.7), stated))
-            hub = c_hub
-        previous_hub = hub or previous_hub
+        found.extend(_sentence_relations(doc_id, text, sent, places, dates, companies, main_place, context))
     return merge_relations(found)
+
+
+def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place, context) -> list:
+    chunk, lang = text[sent.start:sent.end], sent.language
+    parties = _parties(text, sent, places, companies, lang)
+    triggers = [Trigger(sent.start + t.start, sent.start + t.end, t.relation) for t in find_triggers(chunk, lang)]
+    sent_dates = [d for d in dates if sent.start <= d.start and d.end <= sent.end]
+    if "\t" in chunk:
+        return _table_row(doc_id, text, sent, parties, triggers, sent_dates, main_place, context)
+    if _search(lang, "list_heading", chunk) and len(parties) <= 1 and len(chunk) < 120:
+        context.table_relation = _best(triggers) or "sister_city"
+    elif len(chunk.split()) > 12:
+        context.table_relation = None
+    opener = (_owner(text, sent.start, parties) or parties[0]) if parties else None
+    opener = opener.place if opener and (opener.start - sent.start < 30 or opener is not parties[0]) else None
+    if not triggers:
+        context.subject = opener or context.subject
+        return []
+    found = []
+    clauses = split_clauses(text, sent.start, sent.end)
+    in_clause = [[p for p in parties if cs <= p.start < ce] for cs, ce in clauses]
+    free_dates = [d for d in sent_dates if not any(cs <= d.start < ce and m for (cs, ce), m in zip(clauses, in_clause))]
+    hub: Place | None = None
+    triggered_before = False
+    for n, ((c_start, c_end), members) in enumerate(zip(clauses, in_clause)):
+        own = [t for t in triggers if c_start <= t.start < c_end]
+        if not own and n + 1 < len(clauses) and _RELATIVE.match(text, clauses[n + 1][0]) and not in_clause[n + 1]:
+            own = [t for t in triggers if clauses[n + 1][0] <= t.start < clauses[n + 1][1]]  # "X and Y, which signed"
+        triggered_before = triggered_before or bool(own)
+        if not members:
+            continue
+        clause = text[c_start:c_end]
+        opening = _search(lang, "anaphor", clause[:60])
+        possessive = _search(lang, "possessive", clause)
+        if not own:
+            if hub is None and len(members) == 1:
+                hub = members[0].place  # the subject, for a clause that follows ("…, when it signed …")
+            if len(members) >= 2 or opening or not triggered_before:
+                continue  # no trigger of its own: only a list going on ("… and Lyon") continues
+        # "The city signed …" carries the subject; "The state capital Magdeburg" is an apposition;
+        # "our partnerships with A and B" and "Bonn, its twin" name the other side by a pronoun.
+        anaphoric = (opening and members[0].start - (c_start + opening.end()) > 8) or (possessive and (
+            c_start + possessive.start() < members[0].start or (len(members) == 1 and own)))
+        first_person = possessive and _FIRST_PERSON.match(possessive.group())
+        carried = main_place if first_person else (context.subject or main_place)
+        clause_dates = [d for d in sent_dates if c_start <= d.start < c_end] + free_dates
+        if anaphoric and carried is not None:
+            c_hub, confidence = carried, 0.7
+        elif len(members) >= 2:
+            c_hub = _hub(text, c_start, members, own, carried, clause_dates)
+            confidence = 0.9 if len(members) == 2 else 0.7
+        elif hub is not None:
+            c_hub, confidence = hub, 0.7
+        elif own and main_place is not None and main_place.place_id != members[0].place.place_id:
+            c_hub, confidence = main_place, 0.5  # "a twinning with Wuxi": the document's own city
+        else:
+            hub = members[0].place
+            continue
+        relation = _best(own or triggers)
+        status, stated = _status(clause if own else chunk, lang)
+        others = [p for p in members if p.place.place_id != c_hub.place_id]
+        others = [p for p in others if not (p.place.kind != "city" and any(
+            o.place.kind == "city" and o.place.country == p.place.country for o in others))]
+        owned = {id(d) for o in others if (d := _own_date(text, o, [], clause_dates))}
+        for k, other in enumerate(others):
+            if contains(c_hub, other.place) or contains(other.place, c_hub):
+                continue
+            if c_hub.country == other.place.country and len(others) > 1:
+                continue
+            date = _own_date(text, other, others[k + 1:], clause_dates)
+            shared = clause_dates if len(others) == 1 else [d for d in clause_dates if id(d) not in owned]
+            if date is None and (len(others) == 1 or len(shared) == 1):
+                date = pick_date(shared, (own or triggers)[0].start, text, lang)
+            found.append((Relation(
+                doc_id, c_hub, other.place, relation, status, date.iso if date else None,
+                date.precision if date else None, chunk.strip(), sent.start, sent.end, confidence), stated))
+        hub = c_hub
+    context.subject = opener or hub or context.subject
+    return found
+
+
+def _best(triggers) -> str | None:
+    return max(triggers, key=lambda t: PRIORITY[t.relation]).relation if triggers else None
+
+
+def _table_row(doc_id, text, sent, parties, triggers, dates, main_place, context) -> list:
+    """A table row: a header row with partner words sets the table's relation; a data row pairs
+    its place with the document's place, with the row's own relation word ("Ville amie") if any."""
+    if not parties:
+        if _search(sent.language, "list_heading", text[sent.start:sent.end]) or triggers:
+            context.table_relation = _best(triggers) or "sister_city"
+        return []
+    relation = _best(triggers) or context.table_relation
+    if relation is None or main_place is None:
+        return []
+    status, stated = _status(text[sent.start:sent.end], sent.language)
+    for span in parties:
+        if span.place.place_id == main_place.place_id or contains(main_place, span.place) \
+                or contains(span.place, main_place):
+            continue
+        date = dates[0] if dates else None
+        return [(Relation(doc_id, main_place, span.place, relation, status, date.iso if date else None,
+                          date.precision if date else None, text[sent.start:sent.end].strip(),
+                          sent.start, sent.end, 0.7), stated)]
+    return []
 
 
 def _parties(text: str, sent, places: list[PlaceSpan], companies, lang: str) -> list[PlaceSpan]:
@@ -221,6 +264,10 @@ def _parties(text: str, sent, places: list[PlaceSpan], companies, lang: str) -> 
         if span.place.kind != "city" and re.search(r"\b(in|im|en|dans)\s+(the\s+)?([a-zäöüé]+(ern|en|lichen)\s+)?$",
                                                    text[max(sent.start, span.start - 25):span.start]):
             continue  # "visited the city in eastern Zhejiang": where, not who
+        if prev and span.place.kind != "city" and prev.place.kind == "city" \
+                and span.place.country == prev.place.country and text[prev.end:prev.end + 2].startswith(",") \
+                and not re.search(r"\b(and|und|et|with|mit|avec)\b", text[prev.end:span.start]):
+            continue  # "Jinan, die Hauptstadt der Provinz Shandong,": an apposition locates the city
         if nxt and nxt.place.kind != "city" and nxt.place.country == span.place.country \
                 and re.fullmatch(r"['’]s\s+", text[span.end:nxt.start]):
             continue
@@ -242,19 +289,36 @@ def _unique(spans: list[PlaceSpan]) -> list[PlaceSpan]:
     return out
 
 
-def _hub(text: str, clause_start: int, parties: list[PlaceSpan]) -> PlaceSpan:
-    """The party the others relate to: an owner ("X's partner cities", "Partnerstädte von X",
-    "jumelée avec X") or else the first place of the sentence."""
+def _owner(text: str, clause_start: int, parties: list[PlaceSpan]) -> PlaceSpan | None:
+    """The party a clause names as the owner of the others: "X's partner cities", "Partnerstädte
+    von X", "zu den Partnerstädten Duisburgs", "Augsburgs Partnerstadt"."""
     for span in parties:
         after = text[span.end:span.end + 30]
         before = text[max(clause_start, span.start - 40):span.start]
         if re.match(r"^(['’]s|s)?\s+(sister|twin|partner|friendship|international)", after, re.IGNORECASE):
             return span
-        if re.search(r"(Partnerst[aä]dte?|Partnerstädten|Freundschaftsst[aä]dte?)\s+(von|der Stadt)\s+$", before):
+        if re.search(r"(Partnerst[aä]dte[n]?|Freundschaftsst[aä]dte[n]?)\s+((von|der Stadt)\s+)?$", before) \
+                and re.match(r"^s?\b", after) and not re.match(r"^\s*(und|,)", after):
             return span
         if re.match(r"^(s|er)\s+(Partner|Schwester|Freundschafts)", after):
             return span
-    return parties[0]
+    return None
+
+
+def _hub(text: str, clause_start: int, members: list[PlaceSpan], triggers, carried: Place | None,
+         dates) -> Place:
+    """Whom the clause's places relate to: the owner it names; else, for a list of partners ("Zu den
+    Partnerstädten zählen Nizza (1954), Krakau (1979) …"), the subject carried from before; else
+    its first place ("X and Y signed", "X has partnerships with A, B and C")."""
+    owner = _owner(text, clause_start, members)
+    if owner is not None:
+        return owner.place
+    if carried is not None and len(members) >= 2:
+        listed = all(_own_date(text, m, [], dates) for m in members)
+        first_trigger = min((t.start for t in triggers), default=None)
+        if listed or (len(members) >= 3 and first_trigger is not None and first_trigger < members[0].start):
+            return carried
+    return members[0].place
 
 
 def _own_date(text: str, span: PlaceSpan, following: list[PlaceSpan], dates):
@@ -275,21 +339,6 @@ def _status(chunk: str, lang: str) -> tuple[str, bool]:
     if _search(lang, "proposed", chunk) or (_search(lang, "weak_proposed", chunk) and not signed):
         return "proposed", True
     return "signed", signed
-
-
-def _table_relations(doc_id, text, sent, parties, dates, main_place: Place, relation: str) -> list:
-    row_dates = [d for d in dates if sent.start <= d.start and d.end <= sent.end]
-    out = []
-    for span in parties:
-        if span.place.place_id == main_place.place_id or contains(main_place, span.place) \
-                or contains(span.place, main_place):
-            continue
-        date = row_dates[0] if row_dates else None
-        out.append((Relation(doc_id, main_place, span.place, relation, "signed", date.iso if date else None,
-                             date.precision if date else None, text[sent.start:sent.end].strip(),
-                             sent.start, sent.end, 0.7), False))
-        break  # one partner per row
-    return out
 
 
 def merge_relations(found: list[tuple[Relation, bool]]) -> list[Relation]:
