@@ -25,7 +25,7 @@ LABELS = {"GPE": "LOC", "LOC": "LOC", "ORG": "ORG", "PERSON": "PER", "PER": "PER
           "NORP": "NORP", "MISC": "MISC", "OTH": "MISC", "COMPANY": "ORG"}
 
 # Legal forms that make a capitalised name a company, whatever the statistical model says.
-LEGAL_FORMS = ["GmbH", "AG", "SE", "KG", "KGaA", "S.A.", "SA", "SAS", "SARL", "S.p.A.", "SpA", "N.V.", "B.V.",
+LEGAL_FORMS = ["GmbH", "AG", "SE", "KG", "KGaA", "S.A.", "SA", "SAS", "SARL", "SCA", "S.p.A.", "SpA", "N.V.", "B.V.",
                "plc", "PLC", "Ltd", "Ltd.", "Limited", "Inc", "Inc.", "Corp", "Corp.", "Corporation", "LLC",
                "Group", "Gruppe", "Groupe", "Holding", "Holdings", "Co.", "Company"]
 
@@ -104,13 +104,13 @@ def _ner_listens(nlp) -> bool:
 def _company_patterns() -> list[dict]:
     """Capitalised words (with "-", "&", "(Group)") ending in a legal form: "Ford-Werke GmbH",
     "Wuhan Asia-Europe Logistics Co., Ltd.", "Pirelli & C. S.p.A."."""
-    forms = sorted({f.lower() for f in LEGAL_FORMS} - {"co.", "company", "group"})
-    name = {"TEXT": {"REGEX": r"^([A-Z0-9][\w&.'’]*|&|-|\(|\))$"}, "OP": "+"}
+    forms = sorted(set(LEGAL_FORMS) - {"Co.", "Company", "Group", "Gruppe", "Groupe"})
+    name = {"TEXT": {"REGEX": r"^([A-Z0-9][\w&.'’]*|&|-|\(|\))$"}, "IS_STOP": False, "OP": "+"}
+    dot = {"ORTH": ".", "OP": "?"}
     return [
-        {"label": "COMPANY", "pattern": [name, {"LOWER": {"IN": forms}}]},
-        {"label": "COMPANY", "pattern": [name, {"LOWER": {"IN": ["co.", "co"]}}, {"ORTH": ",", "OP": "?"},
-                                         {"LOWER": {"IN": ["ltd", "ltd.", "limited", "kg", "inc.", "inc"]}},
-                                         {"ORTH": ".", "OP": "?"}]},
+        {"label": "COMPANY", "pattern": [name, {"ORTH": {"IN": forms}}]},
+        {"label": "COMPANY", "pattern": [name, {"LOWER": {"IN": ["co.", "co"]}}, dot, {"ORTH": ",", "OP": "?"},
+                                         {"LOWER": {"IN": ["ltd", "ltd.", "limited", "kg", "inc.", "inc"]}}, dot]},
     ]
 
 

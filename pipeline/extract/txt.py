@@ -10,7 +10,7 @@ from charset_normalizer import from_bytes
 from markdown_it import MarkdownIt
 
 from ..records import TextDoc
-from . import ExtractionError
+from . import ExtractionError, check_text_length
 from .meta import Block, parse_date, read_header
 from .normalize import join_paragraphs, normalize_text, split_boilerplate
 
@@ -23,7 +23,8 @@ _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n(?:---|\.\.\.)\n", re.DOTALL)
 
 
 def extract_txt(data: bytes, doc_id: str, fmt: str = "txt") -> TextDoc:
-    """Read a .txt or .md file's bytes; raises ExtractionError for empty, binary or unreadable content."""
+    """Read a .txt or .md file's bytes; raises ExtractionError for empty, binary, unreadable or too long content."""
+    check_text_length(len(data) / 4)  # no encoding we read spends more than 4 bytes on a character
     text = normalize_text(decode_text(data))
     if not text:
         raise ExtractionError("empty file: whitespace only")
@@ -59,6 +60,8 @@ def decode_text(data: bytes) -> str:
         raise ExtractionError("not a text file: binary content")
     else:
         text = _decode_or_none(data, "utf-8") or _decode_western(data)
+    if text is not None:
+        check_text_length(len(text))  # before the per-character checks below, which cost time and memory
     if text is None or _garbage_share(text) > MAX_GARBAGE:
         raise ExtractionError("not a text file: binary content")
     if _letter_share(text) < MIN_LETTERS:

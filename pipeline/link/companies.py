@@ -30,7 +30,7 @@ NON_COMPANY = re.compile(
     r"award|preis|prix|year|jahr|année|day|tag|week|woche|jumelage|partnerschaft|twinning)\b",
     re.IGNORECASE)
 BUSINESS_WORDS = re.compile(
-    r"(\b(gmbh|ag|se|kg|kgaa|s\.a\.|sa|sas|sarl|s\.p\.a\.|spa|n\.v\.|b\.v\.|plc|ltd\.?|limited|inc\.?|corp\.?|"
+    r"(\b(gmbh|ag|se|kg|kgaa|s\.a\.|sa|sas|sarl|sca|s\.p\.a\.|spa|n\.v\.|b\.v\.|plc|ltd\.?|limited|inc\.?|corp\.?|"
     r"corporation|llc|group|gruppe|groupe|holdings?|co\.|company|bank|banque|motors?|airlines?|airways|"
     r"logistics|logistik|steel|chemicals?|technolog(y|ies)|pharma\w*|automotive|electric|electronics|"
     r"industries|industrie|energy|energie|énergie|shipping|railway|railways|diagnostics|"
@@ -41,15 +41,16 @@ CUE_LIST = re.compile(
     r"groupes|firmes|industriels)\b[^.;:]{0,40}?\b(such as|like|including|include|namely|wie|darunter|etwa|"
     r"u\.\s?a\.|comme|telles? que|dont|notamment|parmi lesquelles)\b", re.IGNORECASE)
 DESCRIPTOR = (r"(company|firm|carmaker|automaker|chipmaker|manufacturer|builder|operator|giant|maker|supplier|retailer|insurer|"
-              r"conglomerate|producer|provider|\w*unternehmen|\w*konzern|konzern|hersteller|\w*logistiker|"
+              r"conglomerate|producer|provider|cooperative|coopérative|genossenschaft|\w*unternehmen|\w*konzern|konzern|hersteller|\w*logistiker|"
               r"autobauer|firma|entreprise|société|constructeur|fabricant|opérateur|équipementier|transporteur|"
               r"groupe|group|bank|banque)")
-DESCRIPTOR_BEFORE = re.compile(DESCRIPTOR + r"\s+(\(?[A-Z]|„|“|\")*$", re.IGNORECASE)
+_LOWER_WORDS = r"(?:\s+(?-i:[a-zäöüßéèàâêîôûç'’-]+)){0,3}"  # "le constructeur de poids lourds Scania"
+DESCRIPTOR_BEFORE = re.compile(DESCRIPTOR + _LOWER_WORDS + r"\s+(\(?[A-Z]|„|“|\")*$", re.IGNORECASE)
 DESCRIPTOR_AFTER = re.compile(
     r"^\s*(\([^)]{1,40}\))?,\s+(a|an|the|ein|eine|einem|der|die|das|un|une|le|la|l')\s+([\w\-]+\s+){0,4}?"
     + DESCRIPTOR + r"\b", re.IGNORECASE)
 DESCRIBED_NAME = re.compile(
-    r"\b" + DESCRIPTOR + r"\s+((?:[A-Z][\w.&'’-]*|[A-Z]{2,})(?:\s+[A-Z][\w.&'’-]*){0,2})")
+    r"\b" + DESCRIPTOR + _LOWER_WORDS + r"\s+((?:[A-Z][\w.&'’-]*|[A-Z]{2,})(?:\s+[A-Z][\w.&'’-]*){0,2})")
 LEADING_NOISE = re.compile(
     r"^((?i:the|der|die|das|des|dem|den|le|la|les|l'|l’)\s+|[A-Z][\w\-]+(?:'s|’s)\s+|"
     r"(German|Chinese|French|British|Italian|Spanish|Dutch|Swiss|Austrian|Polish|Hungarian|Belgian|European|"
@@ -103,6 +104,7 @@ def clean_name(text: str) -> str:
     text = re.sub(r"^(?i:the|der|die|das|le|la|l'|l’)\s+", "", text.strip())
     if fold(text) not in known_companies():
         text = LEADING_NOISE.sub("", text)
+        text = re.sub(r"^" + DESCRIPTOR + r"\s+(?=[A-Z])", "", text, flags=re.IGNORECASE)
     text = re.sub(r"(?:'s|’s)$", "", text).strip(" \t\n,;:\"“”„«»()")
     if text.endswith(".") and not re.search(r"\b(Ltd|Inc|Co|Corp|S\.A|S\.p\.A|N\.V|B\.V|SE|AG)\.$", text):
         text = text[:-1]
@@ -160,15 +162,17 @@ def find_companies(text: str, sentences, entities, is_place) -> list[tuple[int, 
         for m in DESCRIBED_NAME.finditer(text, sent.start, sent.end):
             candidates.setdefault(m.span(2), False)
     known = known_companies()
-    for sent in sentences:  # lexicon hits the NER missed
-        chunk = text[sent.start:sent.end]
-        for m in re.finditer(r"[A-Z][\w.&'\-]*(?:\s+(?:of\s+)?[A-Z][\w.&'\-]*){0,3}", chunk):
-            for n in range(len(m.group().split()), 0, -1):
-                sub = " ".join(m.group().split()[:n])
+    for sent in sentences:  # lexicon hits the NER missed: a whole capitalised run, or its end after a
+        # descriptor ("Technologieunternehmen Huawei"); never a word inside a longer name ("Continental Bridge")
+        for m in re.finditer(r"[A-Z][\w.&'\-]*(?:\s+(?:of\s+)?[A-Z][\w.&'\-]*){0,4}", text[sent.start:sent.end]):
+            words = m.group().split()
+            for i in range(len(words)):
+                if i and not re.fullmatch(DESCRIPTOR, " ".join(words[:i]), re.IGNORECASE):
+                    continue
+                sub = " ".join(words[i:])
                 if fold(sub) in known:
-                    s = sent.start + m.start()
+                    s = sent.start + m.start() + m.group().index(sub)
                     candidates.setdefault((s, s + len(sub)), False)
-                    break
     found: list[tuple[int, int, str]] = []
     for (s, e), in_list in sorted(candidates.items()):
         raw = text[s:e]
