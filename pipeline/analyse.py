@@ -79,17 +79,15 @@ def _company_ids(text: str, companies) -> dict[str, str]:
 
 def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[PlaceSpan]:
     """Places named in analysed sentences: NER locations plus gazetteer names the NER missed, each
-    resolved with the countries named in the same sentence (then the document) as context.
+    resolved with the countries named in the same sentence as context.
 
     A name the NER did not tag as a location (untagged, or tagged as a person or organisation, as
     small English models do with "Edinburgh") must be a region, a city of some size, or be followed
     by its country ("Cegled, Hungary"): small towns called "Summit" or "Area" are words, not places."""
-    doc_countries = Counter()
     sentence_countries = []
     for sent in ann.sentences:
         codes = {c for w in _WORDS.findall(text[sent.start:sent.end]) if (c := gazetteer.country_code(w))}
         sentence_countries.append((sent, codes))
-        doc_countries.update(codes)
     others = [(e.start, e.end, e.label) for e in ann.entities if e.label in ("ORG", "PER", "MISC", "NORP", "FAC")]
     others += [(s, e, "ORG") for s, e in companies]
     candidates: dict[tuple[int, int], str | None] = {}
@@ -110,7 +108,7 @@ def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[Pla
         if _FEATURE_AFTER.match(text, end):
             continue  # "the Somme River", "Rhein-Ufer"
         near = next((codes for sent, codes in sentence_countries if sent.start <= start < sent.end), set())
-        place = _resolve(gazetteer, text[start:end], near or set(doc_countries), label)
+        place = _resolve(gazetteer, text[start:end], near, label)
         if place is None or place.kind == "country":
             continue
         if label != "LOC" and place.kind == "city" and (place.population or 0) < MIN_UNTAGGED_POPULATION:

@@ -65,7 +65,8 @@ Load them in Python with `pipeline.load("outputs")`.""",
                     "sectors; accuracy of relation type, status, date and language; overall and per "
                     "language; then every miss.")
     ev.add_argument("--corpus", type=Path, required=True, metavar="DIR")
-    ev.add_argument("--gold", type=Path, required=True, metavar="FILE")
+    ev.add_argument("--gold", type=Path, required=True, nargs="+", metavar="FILE",
+                    help="one or more gold files; `doc` is the path relative to --corpus")
     ev.add_argument("--json", type=Path, metavar="FILE", help="also write the scores and misses as JSON")
     ev.add_argument("--workers", type=int, default=1, metavar="N")
     ev.add_argument("--check-floors", type=Path, metavar="FILE",

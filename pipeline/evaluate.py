@@ -20,8 +20,11 @@ def fold(text: str | None) -> str:
     return " ".join(text.split()).strip(" .,;:")
 
 
-def read_gold(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+def read_gold(paths) -> list[dict]:
+    """Gold documents from one or more JSON Lines files."""
+    paths = [paths] if isinstance(paths, (str, Path)) else paths
+    return [json.loads(line) for path in paths for line in Path(path).read_text(encoding="utf-8").splitlines()
+            if line.strip()]
 
 
 def _place_names(gazetteer, name: str, geonameid) -> set[str]:
@@ -183,8 +186,8 @@ def score(gold_docs: list[dict], tables: dict) -> dict:
     }
 
 
-def evaluate_corpus(corpus: Path, gold_path: Path, workers: int = 1) -> dict:
-    gold = read_gold(gold_path)
+def evaluate_corpus(corpus: Path, gold_paths, workers: int = 1) -> dict:
+    gold = read_gold(gold_paths)
     with tempfile.TemporaryDirectory(prefix="pipeline-eval-") as tmp:
         run(Config(corpus=Path(corpus), out=Path(tmp) / "out", workers=workers))
         tables = load(Path(tmp) / "out")

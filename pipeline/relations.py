@@ -231,14 +231,19 @@ def _table_row(doc_id, text, sent, parties, triggers, dates, main_place, context
             context.table_relation = _best(triggers) or "sister_city"
         return []
     relation = _best(triggers) or context.table_relation
-    if relation is None or main_place is None:
+    if relation is None or (main_place is None and len(parties) < 2):
         return []
     status, stated = _status(text[sent.start:sent.end], sent.language)
+    date = dates[0] if dates else None
+    if len(parties) >= 2:  # a row that names both sides ("Bavaria | Shandong | 1987")
+        a, b = parties[0].place, parties[1].place
+        return [(Relation(doc_id, a, b, relation, status, date.iso if date else None,
+                          date.precision if date else None, text[sent.start:sent.end].strip(),
+                          sent.start, sent.end, 0.7), stated)]
     for span in parties:
         if span.place.place_id == main_place.place_id or contains(main_place, span.place) \
                 or contains(span.place, main_place):
             continue
-        date = dates[0] if dates else None
         return [(Relation(doc_id, main_place, span.place, relation, status, date.iso if date else None,
                           date.precision if date else None, text[sent.start:sent.end].strip(),
                           sent.start, sent.end, 0.7), stated)]

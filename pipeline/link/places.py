@@ -27,7 +27,7 @@ MIN_ALTERNATE_POPULATION = 100_000  # another spelling ('Peking', 'Genf') only c
 SHORT_ALTERNATE = 3  # alternate-only names this short are codes or syllables ("Den", "The", "Rom")...
 BIG_CITY = 1_000_000  # ...and only trusted for a city this big (Rom → Rome)
 LARGE_REGIONS = frozenset({"province", "state", "region"})  # ranked like a big city; districts only by a kind word
-OWN_NAME_WEIGHT = 10  # a city's own name beats another's alternate unless that one is 10× bigger (Gera, Pékin)
+OWN_NAME_WEIGHT = 5  # a city's own name beats another's alternate unless that one is 5× bigger (Gera, Pékin, Odesa)
 
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "´": "'"})
 _SEPARATORS = re.compile(r"[\s\-‐‑–—/]+")
@@ -150,8 +150,12 @@ class Gazetteer:
         return word not in self.ner_only or ner_label in LOCATION_LABELS
 
     def _is_plausible_alternate(self, word: str, place_id: str) -> bool:
-        population = self.places[place_id].population or 0
-        return population >= (BIG_CITY if len(word) <= SHORT_ALTERNATE else MIN_ALTERNATE_POPULATION)
+        place = self.places[place_id]
+        population = place.population or 0
+        if len(word) <= SHORT_ALTERNATE:
+            return population >= BIG_CITY
+        # a smaller city's exonym that looks like its name (Dunkerque ~ Dunkirk, Ségovie ~ Segovia)
+        return population >= MIN_ALTERNATE_POPULATION or (len(word) >= 5 and word[:2] == fold_name(place.name)[:2])
 
 
 def _kind_score(place_kind: str, hint: str | None) -> int:
