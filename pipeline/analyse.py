@@ -23,6 +23,8 @@ _FEATURE_AFTER = re.compile(
     r"Brücke|Cathedral|Garden|Gardens|Ufer|rivière|fleuve|Valley|Tal|Bay|Island|Insel)\b")
 _COUNTRY_AFTER = re.compile(r",\s*([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)")
 _POSSESSIVE = re.compile(r"['’]s\b")
+_GENITIVE = re.compile(r"\b([A-ZÄÖÜ][\wäöüß-]{3,})s\b")
+_LISTED_YEAR = re.compile(r"\s*\((seit |since |depuis |en |in )?\d{4}\)")  # "Kirkcaldy (seit 1962)"
 MIN_UNTAGGED_POPULATION = 100_000
 # A city's own government signs for it: the place in "City of Edinburgh Council" is a party.
 _GOVERNMENT = re.compile(
@@ -50,7 +52,7 @@ def analyse(result: DocResult, lap) -> None:
                if not any(ts <= s + hs < te for ts, te in taken)]
     lap("link")
     result.relations = extract_relations(doc_id, text, ann.sentences, places, dates,
-                                         [(s, e) for s, e, _ in companies], main_place(doc, places))
+                                         [(s, e) for s, e, _ in companies], main_places(doc, places))
     lap("relations")
     company_spans = {(s, e) for s, e, _ in companies}
     mentions = [Mention(doc_id, "PLACE", text[p.start:p.end], p.start, p.end, p.place.place_id) for p in places]
@@ -96,6 +98,8 @@ def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[Pla
             candidates[(e.start, e.end)] = "LOC"
     for sent, _ in sentence_countries:
         masked = _POSSESSIVE.sub("  ", text[sent.start:sent.end])  # "Edinburgh's" -> "Edinburgh  "
+        if sent.language == "de":  # genitive "Duisburgs Partnerstadt" -> "Duisburg  Partnerstadt"
+            masked = _GENITIVE.sub(lambda m: m.group(1) + " " if gazetteer.resolve(m.group(1)) else m.group(), masked)
         for s, e, _ in gazetteer.scan(masked):
             candidates.setdefault((sent.start + s, sent.start + e), None)
     found: list[PlaceSpan] = []
@@ -113,7 +117,8 @@ def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[Pla
             continue
         if label != "LOC" and place.kind == "city" and (place.population or 0) < MIN_UNTAGGED_POPULATION:
             country = _COUNTRY_AFTER.match(text, end)
-            if not (country and gazetteer.country_code(country.group(1)) == place.country):
+            if not (country and gazetteer.country_code(country.group(1)) == place.country) \
+                    and not _LISTED_YEAR.match(text, end):
                 continue
         found.append(PlaceSpan(start, end, place))
     return sorted(found, key=lambda p: p.start)
@@ -135,14 +140,14 @@ def _resolve(gazetteer, name: str, near, label):
     return place
 
 
-def main_place(doc, places: list[PlaceSpan]):
-    """The place a document is about: the one its title names, else the one named most often."""
-    if not places:
-        return None
+def main_places(doc, places: list[PlaceSpan]) -> list:
+    """The cities a document is about, most central first: named most often, the title counting twice."""
     title_end = doc.paragraphs[0].end if doc.paragraphs else 0
-    in_title = [p.place for p in places if p.start < title_end and p.place.kind == "city"]
-    if in_title:
-        return in_title[0]
-    counts = Counter(p.place.place_id for p in places)
-    best = max(places, key=lambda p: (counts[p.place.place_id], -p.start))
-    return best.place
+    counts: Counter = Counter()
+    first: dict[str, int] = {}
+    for p in places:
+        if p.place.kind == "city":
+            counts[p.place.place_id] += 3 if p.start < title_end else 1
+            first.setdefault(p.place.place_id, p.start)
+    by_id = {p.place.place_id: p.place for p in places}
+    return [by_id[pid] for pid in sorted(counts, key=lambda pid: (-counts[pid], first[pid]))]

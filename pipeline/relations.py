@@ -131,16 +131,18 @@ class _Context:
 
 
 def extract_relations(doc_id: str, text: str, sentences, places: list[PlaceSpan], dates,
-                      companies: list[tuple[int, int]], main_place: Place | None) -> list[Relation]:
-    """Every pair the document states, merged to one per pair (sister > friendship > cooperation)."""
+                      companies: list[tuple[int, int]], main_places: list[Place]) -> list[Relation]:
+    """Every pair the document states, merged to one per pair (sister > friendship > cooperation).
+    `main_places` are the cities the document is about, most central first."""
     context = _Context()
     found: list[tuple[Relation, bool]] = []  # (relation, its status is stated)
     for sent in sentences:
-        found.extend(_sentence_relations(doc_id, text, sent, places, dates, companies, main_place, context))
+        found.extend(_sentence_relations(doc_id, text, sent, places, dates, companies, main_places, context))
     return merge_relations(found)
 
 
-def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place, context) -> list:
+def _sentence_relations(doc_id, text, sent, places, dates, companies, main_places, context) -> list:
+    main_place = main_places[0] if main_places else None
     chunk, lang = text[sent.start:sent.end], sent.language
     parties = _parties(text, sent, places, companies, lang)
     triggers = [Trigger(sent.start + t.start, sent.start + t.end, t.relation) for t in find_triggers(chunk, lang)]
@@ -178,21 +180,26 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
             if len(members) >= 2 or opening or not triggered_before:
                 continue  # no trigger of its own: only a list going on ("… and Lyon") continues
         # "The city signed …" carries the subject; "The state capital Magdeburg" is an apposition;
-        # "our partnerships with A and B" and "Bonn, its twin" name the other side by a pronoun.
+        # "our partnerships with A and B" and "Bonn, its twin" name the other side by a pronoun,
+        # unless the clause names it too ("Augsburg pflegt mit seinen Partnerstädten A und B").
+        listed = _listed_after(text, c_start + possessive.end(), members) if possessive else []
+        outside = [m for m in members if m not in listed]
         anaphoric = (opening and members[0].start - (c_start + opening.end()) > 8) or (possessive and (
-            c_start + possessive.start() < members[0].start or (len(members) == 1 and own)))
+            (listed and not outside) or (len(members) == 1 and own)))
         first_person = possessive and _FIRST_PERSON.match(possessive.group())
         carried = main_place if first_person else (context.subject or main_place)
         clause_dates = [d for d in sent_dates if c_start <= d.start < c_end] + free_dates
-        if anaphoric and carried is not None:
+        if listed and outside:
+            c_hub, confidence = outside[0].place, 0.9
+        elif anaphoric and carried is not None:
             c_hub, confidence = carried, 0.7
         elif len(members) >= 2:
-            c_hub = _hub(text, c_start, members, own, carried, clause_dates)
+            c_hub = _hub(text, c_start, members, own, main_place or carried, clause_dates)
             confidence = 0.9 if len(members) == 2 else 0.7
         elif hub is not None:
             c_hub, confidence = hub, 0.7
-        elif own and main_place is not None and main_place.place_id != members[0].place.place_id:
-            c_hub, confidence = main_place, 0.5  # "a twinning with Wuxi": the document's own city
+        elif own and (home := next((m for m in main_places if m.country != members[0].place.country), None)):
+            c_hub, confidence = home, 0.5  # "a twinning with Wuxi": the document's own city
         else:
             hub = members[0].place
             continue
@@ -292,6 +299,22 @@ def _unique(spans: list[PlaceSpan]) -> list[PlaceSpan]:
             seen.add(span.place.place_id)
             out.append(span)
     return out
+
+
+def _listed_after(text: str, pos: int, members: list[PlaceSpan]) -> list[PlaceSpan]:
+    """The places enumerated right after `pos` ("seinen Partnerstädten Bourges und Inverness")."""
+    listed = []
+    for m in members:
+        if m.start < pos:
+            continue
+        if not re.fullmatch(r"[\s,]*((and|und|et|sowie)\s+)?((the|die|der|dem|den|le|la|l')\s+)?([\w-]+\s+)?",
+                            text[pos:m.start]) or len(text[pos:m.start]) > 40:
+            break
+        listed.append(m)
+        pos = m.end
+        paren = re.match(r"\s*\([^)]*\)", text[pos:])
+        pos += paren.end() if paren else 0
+    return listed
 
 
 def _owner(text: str, clause_start: int, parties: list[PlaceSpan]) -> PlaceSpan | None:
