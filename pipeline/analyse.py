@@ -46,7 +46,8 @@ def analyse(result: DocResult, lap) -> None:
     companies = find_companies(text, ann.sentences, ann.entities, lambda name: _is_place_name(gazetteer, name))
     places = link_places(text, ann, gazetteer, [(s, e) for s, e, _ in companies])
     ids = _company_ids(text, companies)
-    taken = [(s, e) for s, e, _ in companies] + [(e.start, e.end) for e in ann.entities if e.label == "ORG"]
+    taken = [(s, e) for s, e, _ in companies] + [(e.start, e.end) for e in ann.entities if e.label == "ORG"] \
+        + [(p.start, p.end) for p in places]  # "Ludwigshafen" names no port
     sectors = [SectorHit(doc_id, letter, term, s + hs, s + he)
                for lang, s, e, _ in segments for letter, term, hs, he in find_sectors(text[s:e], lang)
                if not any(ts <= s + hs < te for ts, te in taken)]

@@ -51,11 +51,21 @@ def test_sectors_unknown_language_uses_every_lexicon():
 def test_sectors_lexicon_is_valid():
     rows = read_lexicon()
     assert {row["lang"] for row in rows} == {"en", "de", "fr"}
-    assert {row["sector"] for row in rows} <= set(SECTION_LABELS)
+    assert {row["sector"] for row in rows} <= set(SECTION_LABELS) | {"-"}
     assert {row["compound"] for row in rows} <= {"0", "1"}
     for lang in ("en", "de", "fr"):
         assert sum(row["lang"] == lang for row in rows) >= 200
-        assert {row["sector"] for row in rows if row["lang"] == lang} == set(SECTION_LABELS) - {"T", "U"}
+        assert {row["sector"] for row in rows if row["lang"] == lang} - {"-"} == set(SECTION_LABELS) - {"T", "U"}
+
+
+@pytest.mark.parametrize("lang, text, sector", [
+    ("de", "die Handwerkskammer und die Handelskammer", None),  # chambers are organisations
+    ("de", "Handel und Handwerk", "G"),
+    ("de", "Finanzdienstleister und finanzielle Mittel", "K"),
+])
+def test_sectors_exclusions_drop_organisation_words(lang, text, sector):
+    found = {letter for letter, *_ in find_sectors(text, lang)}
+    assert (sector in found) if sector else not found
 
 
 def seed_sectors(text: str, lang: str, companies: list[dict]) -> set[str]:
