@@ -66,8 +66,18 @@ def compile_lexicon(lang: str) -> tuple[re.Pattern[str], dict[str, str]]:
 
 @lru_cache(maxsize=None)
 def _lexicon_rows(lang: str) -> tuple[dict[str, str], ...]:
-    rows = [row for row in read_lexicon() if row["lang"] == lang or lang not in ENDINGS]
+    rows = [row for row in read_lexicon() if (row["lang"] == lang or lang not in ENDINGS) and row["sector"] != "-"]
     return tuple(sorted(rows, key=lambda row: (-len(row["term"]), row["term"])))
+
+
+@lru_cache(maxsize=None)
+def compile_exclusions(lang: str) -> re.Pattern[str] | None:
+    """Words that name no sector though a term matches them: rows with sector '-' ('Handelskammer')."""
+    rows = [row for row in read_lexicon() if (row["lang"] == lang or lang not in ENDINGS) and row["sector"] == "-"]
+    if not rows:
+        return None
+    terms = "|".join(compile_term(row["term"], row["lang"], row["compound"] == "1") for row in rows)
+    return re.compile(f"(?:{terms})", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
@@ -107,4 +117,6 @@ def find_sectors(text: str, lang: str) -> list[tuple[str, str, int, int]]:
         if not present:
             return []
         pattern, sections = _compile_terms(lang, present)
-    return [(sections[m.lastgroup], m.group(), m.start(), m.end()) for m in pattern.finditer(text)]
+    excluded = compile_exclusions(lang)
+    return [(sections[m.lastgroup], m.group(), m.start(), m.end()) for m in pattern.finditer(text)
+            if not (excluded and excluded.fullmatch(m.group()))]
