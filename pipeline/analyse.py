@@ -142,13 +142,18 @@ def _resolve(gazetteer, name: str, near, label):
 
 
 def main_places(doc, places: list[PlaceSpan]) -> list:
-    """The cities a document is about, most central first: named most often, the title counting twice."""
+    """The cities a document is about, most central first: named most often in any form (also
+    "Nürnberger", "Duisburgs", "Hamburg's"), a mention in the title counting three times."""
     title_end = doc.paragraphs[0].end if doc.paragraphs else 0
-    counts: Counter = Counter()
+    forms: dict[str, set[str]] = {}
     first: dict[str, int] = {}
     for p in places:
         if p.place.kind == "city":
-            counts[p.place.place_id] += 3 if p.start < title_end else 1
+            forms.setdefault(p.place.place_id, set()).add(doc.text[p.start:p.end])
             first.setdefault(p.place.place_id, p.start)
+    counts = {}
+    for pid, names in forms.items():
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")(?:s|er|ern|['’]s)?\b")
+        counts[pid] = sum(3 if m.start() < title_end else 1 for m in pattern.finditer(doc.text))
     by_id = {p.place.place_id: p.place for p in places}
     return [by_id[pid] for pid in sorted(counts, key=lambda pid: (-counts[pid], first[pid]))]

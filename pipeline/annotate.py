@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
+from pathlib import Path
 
 from .config import MODELS
 from .records import TextDoc
@@ -76,29 +77,46 @@ def _version(dist: str) -> str:
         return "-"
 
 
+def model_name(language: str) -> str | None:
+    """The spaCy package or folder a language's model loads from; None when it has none."""
+    if language == "de":
+        return os.environ.get(GERMAN_ENV) or (str(GERMAN_MODEL) if (GERMAN_MODEL / "meta.json").exists() else None)
+    return PACKAGES.get(language)
+
+
 @lru_cache(maxsize=None)
 def load_nlp(language: str):
     """The spaCy pipeline for a language, NER only plus the legal-form rules; None when there is none."""
-    import spacy
-
-    if language == "de":
-        name = os.environ.get(GERMAN_ENV) or (str(GERMAN_MODEL) if (GERMAN_MODEL / "meta.json").exists() else None)
-    else:
-        name = PACKAGES.get(language)
+    name = model_name(language)
     if not name:
         return None
-    nlp = spacy.load(name)
-    keep = {"ner", "tok2vec"} if _ner_listens(nlp) else {"ner"}
-    nlp.select_pipes(enable=[p for p in nlp.pipe_names if p in keep])
+    nlp = load_ner(name)
     ruler = nlp.add_pipe("entity_ruler", name="company_rules", after="ner", config={"overwrite_ents": True})
     ruler.add_patterns(_company_patterns())
     return nlp
 
 
-def _ner_listens(nlp) -> bool:
-    """True when the NER reads a shared tok2vec (then that component must run too)."""
-    arch = nlp.get_pipe_config("ner")["model"]["tok2vec"].get("@architectures", "")
-    return "Listener" in arch
+def load_ner(name: str):
+    """A spaCy pipeline with only its NER and what the NER listens to: the other components are not even
+    read from disk (the French lemmatizer's tables alone take ~130 MB)."""
+    import spacy
+
+    config = spacy.util.load_config(_model_path(name) / "config.cfg")
+    pipes = config["nlp"]["pipeline"]
+    listens = "Listener" in config["components"]["ner"]["model"]["tok2vec"].get("@architectures", "")
+    keep = {"ner", "tok2vec"} if listens else {"ner"}
+    return spacy.load(name, exclude=[p for p in pipes if p not in keep])
+
+
+def _model_path(name: str):
+    """The folder holding config.cfg of a model given as a folder or an installed package."""
+    import spacy
+
+    path = Path(name)
+    if (path / "config.cfg").exists():
+        return path
+    package = spacy.util.get_package_path(name)
+    return next(p.parent for p in sorted(package.glob("*/config.cfg")))
 
 
 def _company_patterns() -> list[dict]:

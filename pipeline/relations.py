@@ -127,6 +127,8 @@ class _Context:
     """What a sentence hands on to the next one."""
 
     subject: Place | None = None  # the place the last sentence opened with or named as owner
+    owner: Place | None = None  # the owner the last sentence named ("Nürnbergs Partnerstädte:")
+    paragraph: int = -1  # where `subject` was named
     table_relation: str | None = None  # the relation a partner table's rows state
 
 
@@ -153,8 +155,13 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         context.table_relation = _best(triggers) or "sister_city"
     elif len(chunk.split()) > 12:
         context.table_relation = None
-    opener = (_owner(text, sent.start, parties) or parties[0]) if parties else None
-    opener = opener.place if opener and (opener.start - sent.start < 30 or opener is not parties[0]) else None
+    owner = _owner(text, sent.start, parties)
+    opener = owner or (parties[0] if parties else None)
+    opener = opener.place if opener and (opener.start - sent.start < 30 or opener is owner) else None
+    previous_owner, context.owner = context.owner, owner.place if owner and triggers else None
+    local_subject = context.subject if context.paragraph == sent.paragraph else None
+    if opener is not None:
+        context.paragraph = sent.paragraph
     if not triggers:
         context.subject = opener or context.subject
         return []
@@ -194,11 +201,13 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         elif anaphoric and carried is not None:
             c_hub, confidence = carried, 0.7
         elif len(members) >= 2:
-            c_hub = _hub(text, c_start, members, own, main_place or carried, clause_dates)
+            c_hub = _hub(text, c_start, members, own, previous_owner or local_subject or main_place or carried,
+                         clause_dates)
             confidence = 0.9 if len(members) == 2 else 0.7
         elif hub is not None:
             c_hub, confidence = hub, 0.7
-        elif own and (home := next((m for m in main_places if m.country != members[0].place.country), None)):
+        elif own and owner is None and (
+                home := next((m for m in main_places if m.country != members[0].place.country), None)):
             c_hub, confidence = home, 0.5  # "a twinning with Wuxi": the document's own city
         else:
             hub = members[0].place

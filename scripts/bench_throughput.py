@@ -1,0 +1,296 @@
+"""Measure the batch's throughput and memory on N documents against bare spaCy on the same texts.
+
+Usage: python scripts/bench_throughput.py --docs N [--workers W] [--out BENCHMARKS.md] [--keep DIR]
+
+1. Builds a corpus of N documents by cycling through corpus/ and tests/gold/dev/ (the real mix of
+   txt, md, html and pdf; every copy is made unique so hashes differ, its text unchanged: a line
+   "Archive reference ..." ends a txt/md copy, an HTML comment ends an html copy, and a PDF comment
+   after %%EOF ends a PDF copy, which readers ignore).
+2. Runs the pipeline twice with --full and W workers, each in a fresh process (model loading
+   included): "cold" right after building the corpus, "warm" with the OS caches warm. It records
+   documents/s and words/s (words of extracted text) over the whole run and in steady state (after
+   the first 10% of documents, when every worker has loaded its models), peak RSS of the process
+   tree (parent, forkserver and workers, summed) and the time per stage (DocResult.seconds).
+3. PDF pages/s of the extraction stage alone, in this process, over the distinct PDFs.
+4. The reference: the same extracted texts, each in its document's language, through bare
+   `nlp.pipe` of the same spaCy models with only the NER (and what it listens to) loaded, in W
+   processes that start together once their models are loaded.
+Prints a table; with --out appends it under "## Throughput (issue 5)" of that Markdown file.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.annotate import LANGUAGES, load_ner, model_name  # noqa: E402
+from pipeline.language import count_words  # noqa: E402
+
+SOURCES = (ROOT / "corpus", ROOT / "tests" / "gold" / "dev")
+FORMATS = (".txt", ".md", ".html", ".htm", ".pdf")
+SECTION = "## Throughput (issue 5)"
+STEADY_SHARE = 0.1  # steady state starts after this share of the documents
+
+# The child runs exactly what `python -m pipeline run --full --no-progress` runs, and reports per document.
+CHILD = r"""
+import json, sys, time
+from pathlib import Path
+from pipeline.config import Config
+from pipeline.runner import run
+from pipeline.language import count_words
+
+corpus, out, workers, report = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+marks = []
+
+def progress(results, total):
+    for item in results:
+        result = item[0] if isinstance(item, tuple) else item  # (DocResult, ...) or a DocResult
+        words = count_words(result.doc.text) if result.doc is not None else 0
+        marks.append((time.perf_counter(), words))
+        yield item
+
+t0 = time.perf_counter()
+summary = run(Config(corpus=Path(corpus), out=Path(out), workers=workers, full=True), progress=progress)
+Path(report).write_text(json.dumps({"t0": t0, "marks": marks, "seconds": summary.seconds,
+    "counts": dict(summary.counts), "stages": dict(summary.stage_seconds), "workers": summary.workers}))
+"""
+
+
+def build_corpus(folder: Path, n_docs: int) -> dict[str, int]:
+    """N unique documents in `folder`, cycling through the sample corpus and the dev set; count per format."""
+    originals = sorted(p for base in SOURCES for p in base.rglob("*") if p.suffix.lower() in FORMATS)
+    counts: dict[str, int] = {}
+    for i in range(n_docs):
+        source = originals[i % len(originals)]
+        data = source.read_bytes()
+        suffix = source.suffix.lower()
+        if suffix == ".pdf":
+            data += f"\n% bench copy {i}\n".encode()
+        elif suffix in (".html", ".htm"):
+            data += f"\n<!-- bench copy {i} -->\n".encode()
+        else:
+            data = data.rstrip() + f"\n\nArchive reference {_letters(i)}.\n".encode()
+        target = folder / f"{i // 1000:03d}" / f"{i:06d}_{source.name}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        counts[suffix.lstrip(".")] = counts.get(suffix.lstrip("."), 0) + 1
+    return counts
+
+
+def _letters(i: int) -> str:
+    """A number written in letters (no digits, so the date rules never see a year in it)."""
+    out = ""
+    while True:
+        i, r = divmod(i, 26)
+        out = chr(ord("a") + r) + out
+        if not i:
+            return out
+
+
+class TreeMemory:
+    """Samples the summed RSS of a process and all its descendants; keeps the peak."""
+
+    def __init__(self, pid: int, every: float = 0.2):
+        self.root, self.every, self.peak = psutil.Process(pid), every, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                return
+            total = 0
+            for proc in procs:
+                try:
+                    total += proc.memory_info().rss
+                except psutil.NoSuchProcess:
+                    pass
+            self.peak = max(self.peak, total)
+            self._stop.wait(self.every)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def run_pipeline(corpus: Path, out: Path, workers: int) -> dict:
+    """One fresh `run --full`; wall time includes interpreter start and model loading."""
+    report = out.parent / f"{out.name}.json"
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(corpus), str(out), str(workers), str(report)],
+                             cwd=ROOT)
+    memory = TreeMemory(child.pid)
+    if child.wait() != 0:
+        raise SystemExit(f"pipeline run failed with exit code {child.returncode}")
+    wall = time.perf_counter() - start
+    peak = memory.stop()
+    data = json.loads(report.read_text())
+    marks = data["marks"]
+    k = max(1, int(len(marks) * STEADY_SHARE))
+    steady_s = marks[-1][0] - marks[k - 1][0]
+    steady_words = sum(w for _, w in marks[k:])
+    return {
+        "wall": wall, "docs": len(marks), "words": sum(w for _, w in marks), "peak_rss": peak,
+        "steady_docs_s": (len(marks) - k) / steady_s, "steady_words_s": steady_words / steady_s,
+        "stages": data["stages"], "counts": data["counts"], "workers": data["workers"],
+    }
+
+
+def measure_pdf(corpus: Path, limit: int = 100) -> tuple[int, float, float]:
+    """(pages, wall seconds, CPU seconds) of extracting up to `limit` PDFs in this process."""
+    from pipeline.extract.pdf import extract_pdf
+
+    pdfs = sorted(corpus.rglob("*.pdf"))[:limit]
+    extract_pdf(str(pdfs[0]), "warm-up")
+    wall, cpu, pages = time.perf_counter(), time.process_time(), 0
+    for path in pdfs:
+        pages += extract_pdf(str(path), "bench").n_pages or 0
+    return pages, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def read_texts(out: Path) -> list[tuple[str, str]]:
+    """(language, text) of every document the run extracted, in corpus order."""
+    import pyarrow.parquet as pq
+
+    from pipeline.publish import resolve_snapshot
+
+    folder = resolve_snapshot(out)
+    languages = dict(zip(*pq.read_table(folder / "documents.parquet", columns=["doc_id", "language"])
+                         .to_pydict().values()))
+    texts = pq.read_table(folder / "texts.parquet").to_pydict()
+    return [(languages[d], t) for d, t in zip(texts["doc_id"], texts["text"])]
+
+
+def _reference_worker(args) -> tuple[int, float]:
+    texts, barrier = args
+    models = {lang: load_ner(model_name(lang)) for lang in sorted({lang for lang, _ in texts})}
+    barrier.wait()
+    start, words = time.perf_counter(), 0
+    for lang, nlp in models.items():
+        share = [t for text_lang, t in texts if text_lang == lang]
+        for _ in nlp.pipe(share):
+            pass
+        words += sum(count_words(t) for t in share)
+    return words, time.perf_counter() - start
+
+
+def run_reference(texts: list[tuple[str, str]], workers: int) -> dict:
+    """Words/s of bare nlp.pipe (NER only) over the texts whose language has a model, in W processes."""
+    with_model = [(lang, t) for lang, t in texts if lang in LANGUAGES and model_name(lang)]
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        barrier = manager.Barrier(workers)
+        with context.Pool(workers) as pool:
+            results = pool.map(_reference_worker, [(with_model[i::workers], barrier) for i in range(workers)],
+                               chunksize=1)
+    words = sum(w for w, _ in results)
+    seconds = max(s for _, s in results)
+    return {"docs": len(with_model), "words": words, "seconds": seconds, "words_s": words / seconds,
+            "skipped": len(texts) - len(with_model)}
+
+
+def describe_machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    ram = psutil.virtual_memory().total / 2**30
+    return f"{os.cpu_count()} CPUs ({len(os.sched_getaffinity(0))} usable), {cpu}, {ram:.1f} GiB RAM, " \
+           f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def format_report(args, formats, runs, pdf, reference) -> str:
+    mib = 2**20
+    cold, warm = runs
+    pages, pdf_wall, pdf_cpu = pdf
+    lines = [
+        f"### {args.docs} documents, {args.workers} workers ({time.strftime('%Y-%m-%d')})",
+        "",
+        f"Command: `python scripts/bench_throughput.py --docs {args.docs} --workers {args.workers}`  ",
+        f"Machine: {describe_machine()}  ",
+        f"Corpus: {', '.join(f'{n} {fmt}' for fmt, n in sorted(formats.items()))}; "
+        f"{warm['words']:,} words of extracted text.",
+        "",
+        "| run | wall s | documents/s | words/s | steady documents/s | steady words/s | peak RSS (tree) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, r in (("cold", cold), ("warm", warm)):
+        lines.append(f"| pipeline {name} | {r['wall']:.1f} | {r['docs'] / r['wall']:.1f} | "
+                     f"{r['words'] / r['wall']:,.0f} | {r['steady_docs_s']:.1f} | {r['steady_words_s']:,.0f} | "
+                     f"{r['peak_rss'] / mib:,.0f} MiB |")
+    lines.append(f"| bare spaCy NER (reference) | {reference['seconds']:.1f} | "
+                 f"{reference['docs'] / reference['seconds']:.1f} | {reference['words_s']:,.0f} | | | |")
+    ratio = warm["steady_words_s"] / reference["words_s"]
+    stages = warm["stages"]
+    total = sum(stages.values())
+    lines += [
+        "",
+        f"Pipeline (warm, steady) / reference words/s: **{ratio:.2f}×**"
+        + (f" (the reference skips {reference['skipped']} documents in languages without a model)"
+           if reference["skipped"] else ""),
+        f"PDF extraction alone: {pages} pages in {pdf_wall:.2f} s = **{pages / pdf_wall:.0f} pages/s** "
+        f"({pages / pdf_cpu:.0f} per CPU second), one process.",
+        "Time per stage (warm run, summed over workers): "
+        + ", ".join(f"{name} {s:.1f} s ({s / total:.0%})" for name, s in stages.items()) + ".",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def append_report(path: Path, text: str) -> None:
+    """Add `text` at the end of our section, creating the file or the section; other sections stay as they are."""
+    content = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if SECTION not in content:
+        content = content.rstrip("\n") + f"\n\n{SECTION}\n\n"
+    head, _, rest = content.partition(SECTION)
+    following = rest.find("\n## ")
+    ours, others = (rest, "") if following < 0 else (rest[:following + 1], rest[following + 1:])
+    ours = ours.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
+    path.write_text(head + SECTION + ours + ("\n" + others if others else ""), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=1000, metavar="N")
+    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)), metavar="W")
+    parser.add_argument("--out", type=Path, metavar="FILE", help="append the table to this Markdown file")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="build in DIR and keep it (default: a temp dir)")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench_throughput_"))
+    try:
+        corpus = work / "corpus"
+        shutil.rmtree(corpus, ignore_errors=True)
+        formats = build_corpus(corpus, args.docs)
+        runs = []
+        for name in ("cold", "warm"):
+            runs.append(run_pipeline(corpus, work / f"out_{name}", args.workers))
+            print(f"{name}: {runs[-1]['wall']:.1f} s", file=sys.stderr)
+        pdf = measure_pdf(corpus)
+        reference = run_reference(read_texts(work / "out_warm"), args.workers)
+        report = format_report(args, formats, runs, pdf, reference)
+        print(report)
+        if args.out:
+            append_report(args.out, report)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Engines keep one contract (submit -> future, workers), and a Dask cluster writes the local engine's tables."""
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+import pipeline
+from pipeline.config import Config
+from pipeline.engines import DaskEngine, InlineEngine, PoolEngine, make_engine
+
+CORPUS_FILES = [  # txt, md, html and pdf in all three languages
+    "en/augsburg-jinan-20-years.txt", "en/lyon-guangzhou-biotech.html", "de/aachen-ningbo-partnerschaft.md",
+    "de/bremen-dalian-hafen.html", "fr/limoges-jingdezhen-porcelaine.txt", "profiles/duisburg_city_profile.pdf",
+]
+
+
+@pytest.mark.parametrize("make, workers", [
+    (InlineEngine, 1),
+    (lambda: PoolEngine(2), 2),
+    (lambda: DaskEngine(None, 2), 2),
+])
+def test_engines_submit_returns_results_in_order(make, workers):
+    with make() as engine:
+        futures = [engine.submit(pow, n, 2) for n in range(10)]
+        assert [f.result() for f in futures] == [n * n for n in range(10)]
+        assert engine.workers == workers
+
+
+@pytest.mark.parametrize("config, kind", [
+    (Config(workers=1), InlineEngine),
+    (Config(workers=3), PoolEngine),
+])
+def test_engines_make_engine_picks_by_config(config, kind):
+    with make_engine(config) as engine:
+        assert isinstance(engine, kind)
+        assert engine.workers == config.n_workers
+
+
+@pytest.mark.slow
+def test_engines_dask_cluster_writes_the_local_tables(root, tmp_path):
+    corpus = tmp_path / "corpus"
+    for name in CORPUS_FILES:
+        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(root / "corpus" / name, corpus / name)
+    local = pipeline.run(corpus, tmp_path / "local", workers=1)
+    dask = pipeline.run(corpus, tmp_path / "dask", engine="dask", workers=2)
+    assert (local.engine, dask.engine, dask.workers) == ("local", "dask", 2)
+    assert dask.counts["ok"] == len(CORPUS_FILES)
+    expected, found = pipeline.load(tmp_path / "local"), pipeline.load(tmp_path / "dask")
+    assert set(found) == set(expected)
+    for name in sorted(set(expected) - {"runs"}):
+        pd.testing.assert_frame_equal(found[name], expected[name], obj=name)
+    assert len(expected["mentions"]) > 0
