@@ -127,7 +127,7 @@ def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[Pla
 
 def _has_other_words(rest: str, gazetteer) -> bool:
     """Whether an entity holds more than a place and its country ("Windsor, Canada" is no organisation)."""
-    return any(gazetteer.country_code(w) is None for w in _WORDS.findall(rest))
+    return any(len(w) > 1 and gazetteer.country_code(w) is None for w in _WORDS.findall(rest))
 
 
 def _resolve(gazetteer, name: str, near, label):

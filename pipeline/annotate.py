@@ -123,11 +123,12 @@ def _company_patterns() -> list[dict]:
     """Capitalised words (with "-", "&", "(Group)") ending in a legal form: "Ford-Werke GmbH",
     "Wuhan Asia-Europe Logistics Co., Ltd.", "Pirelli & C. S.p.A."."""
     forms = sorted(set(LEGAL_FORMS) - {"Co.", "Company", "Group", "Gruppe", "Groupe"})
-    name = {"TEXT": {"REGEX": r"^([A-Z0-9][\w&.'’]*|&|-|\(|\))$"}, "IS_STOP": False, "OP": "+"}
+    first = {"TEXT": {"REGEX": r"^[A-Z0-9][\w&.'’-]*$"}, "IS_STOP": False}
+    rest = {"TEXT": {"REGEX": r"^([A-Z0-9][\w&.'’-]*|&|-|\(|\)|and|of|und|de)$"}, "OP": "*"}
     dot = {"ORTH": ".", "OP": "?"}
     return [
-        {"label": "COMPANY", "pattern": [name, {"ORTH": {"IN": forms}}]},
-        {"label": "COMPANY", "pattern": [name, {"LOWER": {"IN": ["co.", "co"]}}, dot, {"ORTH": ",", "OP": "?"},
+        {"label": "COMPANY", "pattern": [first, rest, {"ORTH": {"IN": forms}}]},
+        {"label": "COMPANY", "pattern": [first, rest, {"LOWER": {"IN": ["co.", "co"]}}, dot, {"ORTH": ",", "OP": "?"},
                                          {"LOWER": {"IN": ["ltd", "ltd.", "limited", "kg", "inc.", "inc"]}}, dot]},
     ]
 

@@ -194,7 +194,10 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         anaphoric = (opening and members[0].start - (c_start + opening.end()) > 8) or (possessive and (
             (listed and not outside) or (len(members) == 1 and own)))
         first_person = possessive and _FIRST_PERSON.match(possessive.group())
-        carried = main_place if first_person else (context.subject or main_place)
+        # partners lie in different countries: "Die Stadt … mit Kunming" is not the Chinese city before
+        abroad = [p for p in ([] if first_person else [context.subject]) + list(main_places)
+                  if p is not None and p.country != members[0].place.country]
+        carried = abroad[0] if abroad else (main_place if first_person else (context.subject or main_place))
         clause_dates = [d for d in sent_dates if c_start <= d.start < c_end] + free_dates
         if listed and outside:
             c_hub, confidence = outside[0].place, 0.9

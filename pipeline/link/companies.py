@@ -41,6 +41,7 @@ CUE_LIST = re.compile(
     r"groupes|firmes|industriels)\b[^.;:]{0,40}?\b(such as|like|including|include|namely|wie|darunter|etwa|"
     r"u\.\s?a\.|comme|telles? que|dont|notamment|parmi lesquelles)\b", re.IGNORECASE)
 DESCRIPTOR = (r"(company|firm|carmaker|automaker|chipmaker|manufacturer|builder|operator|giant|maker|supplier|retailer|insurer|"
+              r"\w*hersteller|\w*dienstleister|\w*anbieter|\w*betreiber|\w*bauer|\w*gesellschaft|"
               r"conglomerate|producer|provider|cooperative|coopérative|genossenschaft|\w*unternehmen|\w*konzern|konzern|hersteller|\w*logistiker|"
               r"autobauer|firma|entreprise|société|constructeur|fabricant|opérateur|équipementier|transporteur|"
               r"groupe|group|bank|banque)")
@@ -111,6 +112,10 @@ def clean_name(text: str) -> str:
     return text
 
 
+_NAME_JOINERS = {"of", "and", "und", "de", "du", "des", "la", "le", "et", "&", "für", "y", "e"}
+LEGAL_TAIL = re.compile(r"^\.?,?\s*(?:Co\.,?\s*)?(?:Ltd\.?|Limited|Inc\.?|KG|AG|GmbH|SE|S\.A\.)(?![\w])")
+
+
 def is_company_name(name: str, context_before: str, context_after: str, in_cue_list: bool,
                     is_place) -> bool:
     """Does the evidence say this name is a business?"""
@@ -127,8 +132,8 @@ def is_company_name(name: str, context_before: str, context_after: str, in_cue_l
         return True
     if NON_COMPANY.search(name) or is_place(name):
         return False
-    if len(name.split()) > 6:
-        return False
+    if len(name.split()) > 6 or sum(w.islower() and w not in _NAME_JOINERS for w in name.split()[1:]) >= 2:
+        return False  # a clause, not a name ("BYD haben hier ihren Hauptsitz")
     return bool(BUSINESS_WORDS.search(name) or in_cue_list or DESCRIPTOR_BEFORE.search(context_before)
                 or DESCRIPTOR_AFTER.search(context_after))
 
@@ -181,6 +186,10 @@ def find_companies(text: str, sentences, entities, is_place) -> list[tuple[int, 
             continue
         s2 = s + raw.find(name)
         e2 = s2 + len(name)
+        tail = LEGAL_TAIL.match(text, e2) if re.search(r"\b(Co|Group|Holding|Corp)\.?$", name) else None
+        if tail:  # "… Logistics Co" + "., Ltd." cut by the tokenizer
+            e2 = tail.end()
+            name = text[s2:e2]
         paren = re.match(r"^\s*\(([^)]{2,60})\)", text[e2:e2 + 64])
         if is_company_name(name, text[max(0, s2 - 40):s2], text[e2:e2 + 80], in_list, is_place):
             if any(fs <= s2 and e2 <= fe for fs, fe, _ in found):
