@@ -103,7 +103,7 @@ def pick_date(dates, anchor: int, text: str, lang: str):
 
 
 CLAUSE_BREAK = re.compile(
-    r";\s+|,\s+(?=(the same year|in the same year|when|while|whereas|which|who|where|after|before|and|but|"
+    r";\s+|:\s+|,\s+(?=(the same year|in the same year|when|while|whereas|which|who|where|after|before|and|but|"
     r"während|wobei|als|nachdem|bevor|und|aber|doch|tandis que|alors que|lorsque|quand|après|avant|et|mais)\b)"
     r"|\s+(?=(while|whereas|während|tandis que)\s)")
 
@@ -170,6 +170,7 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
     in_clause = [[p for p in parties if cs <= p.start < ce] for cs, ce in clauses]
     free_dates = [d for d in sent_dates if not any(cs <= d.start < ce and m for (cs, ce), m in zip(clauses, in_clause))]
     hub: Place | None = None
+    pending: Place | None = None  # the first place of a clause without trigger ("Aquitaine, today part of …,")
     triggered_before = False
     for n, ((c_start, c_end), members) in enumerate(zip(clauses, in_clause)):
         own = [t for t in triggers if c_start <= t.start < c_end]
@@ -181,9 +182,12 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         clause = text[c_start:c_end]
         opening = _search(lang, "anaphor", clause[:60])
         possessive = _search(lang, "possessive", clause)
+        if not own and n and text[c_start - 2:c_start].strip() == ":" and members[0].start - c_start < 5:
+            own = [t for t in triggers if clauses[n - 1][0] <= t.start < clauses[n - 1][1]]  # "partners: A, B"
         if not own:
             if hub is None and len(members) == 1:
                 hub = members[0].place  # the subject, for a clause that follows ("…, when it signed …")
+            pending = pending or members[0].place
             if len(members) >= 2 or opening or not triggered_before:
                 continue  # no trigger of its own: only a list going on ("… and Lyon") continues
         # "The city signed …" carries the subject; "The state capital Magdeburg" is an apposition;
@@ -209,6 +213,8 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
             confidence = 0.9 if len(members) == 2 else 0.7
         elif hub is not None:
             c_hub, confidence = hub, 0.7
+        elif pending is not None and pending.country != members[0].place.country:
+            c_hub, confidence = pending, 0.7
         elif own and owner is None and (
                 home := next((m for m in main_places if m.country != members[0].place.country), None)):
             c_hub, confidence = home, 0.5  # "a twinning with Wuxi": the document's own city
@@ -217,6 +223,11 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
             continue
         relation = _best(own or triggers)
         status, stated = _status(clause if own else chunk, lang)
+        kinds = {t.relation for t in own or triggers}
+        if status == "proposed" and len(kinds) > 1 and _search(lang, "upgrade", clause):
+            # "envisages upgrading the friendly ties with Linz to a sister-city relationship": the tie in
+            # force is the lower one
+            relation, status, stated = min(kinds, key=PRIORITY.get), "signed", True
         others = [p for p in members if p.place.place_id != c_hub.place_id]
         others = [p for p in others if not (p.place.kind != "city" and any(
             o.place.kind == "city" and o.place.country == p.place.country for o in others))]
@@ -319,8 +330,8 @@ def _listed_after(text: str, pos: int, members: list[PlaceSpan]) -> list[PlaceSp
     for m in members:
         if m.start < pos:
             continue
-        if not re.fullmatch(r"[\s,]*((and|und|et|sowie)\s+)?((the|die|der|dem|den|le|la|l')\s+)?([\w-]+\s+)?",
-                            text[pos:m.start]) or len(text[pos:m.start]) > 40:
+        gap = r"\w*[\s,:]*((and|und|et|sowie|with|mit|avec|like|wie|comme)\s+)?((the|die|der|dem|den|le|la|l')\s+)?"
+        if not re.fullmatch(gap + r"([\w-]+\s+)?", text[pos:m.start]) or len(text[pos:m.start]) > 40:
             break
         listed.append(m)
         pos = m.end
@@ -335,7 +346,8 @@ def _owner(text: str, clause_start: int, parties: list[PlaceSpan]) -> PlaceSpan 
     for span in parties:
         after = text[span.end:span.end + 30]
         before = text[max(clause_start, span.start - 40):span.start]
-        if re.match(r"^(['’]s|s)?\s+(sister|twin|partner|friendship|international)", after, re.IGNORECASE):
+        if re.match(r"^(['’]s|s)?\s+([a-z]+\s+){0,2}?(sister|twin|partner|friendship|international)", after,
+                    re.IGNORECASE):
             return span
         if re.search(r"(Partnerst[aä]dte[n]?|Freundschaftsst[aä]dte[n]?)\s+((von|der Stadt)\s+)?$", before) \
                 and re.match(r"^s?\b", after) and not re.match(r"^\s*(und|,)", after):
