@@ -108,6 +108,11 @@ CLAUSE_BREAK = re.compile(
     r"|\s+(?=(while|whereas|während|tandis que)\s)")
 
 
+_OWNED_BY = re.compile(  # "zu den Partnerstädten Duisburgs", "villes jumelles de Rennes", "twin towns of Kiel"
+    r"(Partnerst[aä]dte[n]?|Freundschaftsst[aä]dte[n]?|partner cities|twin towns?|sister cities|"
+    r"villes? jumelles?|villes? jumelées?|villes? partenaires?|jumelée?s? avec)\s+"
+    r"((von|der Stadt|of|de|d['’]|de la ville de)\s*)?$", re.IGNORECASE)
+_DATELINE = re.compile(r"[A-ZÄÖÜÉ][A-ZÄÖÜÉ .'’/-]{2,40},[^()\n]{0,40}\([^)\n]{1,40}\)\s*[-–—]+\s*")
 _RELATIVE = re.compile(r"\s*(which|who|that|die|der|das|welche|qui|que|lesquelles|lesquels)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"(our|unser|notre|nos)\b", re.IGNORECASE)
 
@@ -148,7 +153,9 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
     chunk, lang = text[sent.start:sent.end], sent.language
     parties = _parties(text, sent, places, companies, lang)
     triggers = [Trigger(sent.start + t.start, sent.start + t.end, t.relation) for t in find_triggers(chunk, lang)]
-    sent_dates = [d for d in dates if sent.start <= d.start and d.end <= sent.end]
+    dateline = _DATELINE.match(text, sent.start)  # "BORDEAUX, 14 octobre 2023 (AFP) -": when it was written
+    sent_dates = [d for d in dates if sent.start <= d.start and d.end <= sent.end
+                  and not (dateline and d.start < dateline.end())]
     if "\t" in chunk:
         return _table_row(doc_id, text, sent, parties, triggers, sent_dates, main_place, context)
     if _search(lang, "list_heading", chunk) and len(parties) <= 1 and len(chunk) < 120:
@@ -195,7 +202,9 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         # unless the clause names it too ("Augsburg pflegt mit seinen Partnerstädten A und B").
         listed = _listed_after(text, c_start + possessive.end(), members) if possessive else []
         outside = [m for m in members if m not in listed]
-        anaphoric = (opening and members[0].start - (c_start + opening.end()) > 8) or (possessive and (
+        apposition = opening and re.fullmatch(r"[\s,]*((de|d['’]|of|von)\s*)?",
+                                              text[c_start + opening.end():members[0].start])
+        anaphoric = (opening and not apposition) or (possessive and (
             (listed and not outside) or (len(members) == 1 and own)))
         first_person = possessive and _FIRST_PERSON.match(possessive.group())
         # partners lie in different countries: "Die Stadt … mit Kunming" is not the Chinese city before
@@ -349,8 +358,7 @@ def _owner(text: str, clause_start: int, parties: list[PlaceSpan]) -> PlaceSpan 
         if re.match(r"^(['’]s|s)?\s+([a-z]+\s+){0,2}?(sister|twin|partner|friendship|international)", after,
                     re.IGNORECASE):
             return span
-        if re.search(r"(Partnerst[aä]dte[n]?|Freundschaftsst[aä]dte[n]?)\s+((von|der Stadt)\s+)?$", before) \
-                and re.match(r"^s?\b", after) and not re.match(r"^\s*(und|,)", after):
+        if _OWNED_BY.search(before) and re.match(r"^s?(?!\w)", after) and not re.match(r"^s?\s*(und|and|et)\b", after):
             return span
         if re.match(r"^(s|er)\s+(Partner|Schwester|Freundschafts)", after):
             return span
