@@ -25,6 +25,8 @@ _COUNTRY_AFTER = re.compile(r",\s*([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _GENITIVE = re.compile(r"\b([A-ZÄÖÜ][\wäöüß-]{3,})s\b")
 _LISTED_YEAR = re.compile(r"\s*\((seit |since |depuis |en |in )?\d{4}\)")  # "Kirkcaldy (seit 1962)"
+_NAMED_CITY = re.compile(r"\b(?i:ville|city|town|stadt|commune|municipality|gemeinde)\s+(?:de\s+|d['’]|of\s+)?"
+                         r"([A-ZÄÖÜÉ][\w'’-]+(?:[ -][A-ZÄÖÜÉ][\w'’-]+)*)")
 MIN_UNTAGGED_POPULATION = 100_000
 # A city's own government signs for it: the place in "City of Edinburgh Council" is a party.
 _GOVERNMENT = re.compile(
@@ -103,6 +105,8 @@ def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[Pla
             masked = _GENITIVE.sub(lambda m: m.group(1) + " " if gazetteer.resolve(m.group(1)) else m.group(), masked)
         for s, e, _ in gazetteer.scan(masked):
             candidates.setdefault((sent.start + s, sent.start + e), None)
+        for m in _NAMED_CITY.finditer(text, sent.start, sent.end):  # "la Ville de Tours", "die Stadt Essen"
+            candidates[m.span(1)] = "LOC"
     found: list[PlaceSpan] = []
     for (start, end), label in sorted(candidates.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
         if any(os_ <= start and end <= oe and (oe - os_) > (end - start) and not _GOVERNMENT.search(text, os_, oe)

@@ -110,7 +110,7 @@ CLAUSE_BREAK = re.compile(
 
 _OWNED_BY = re.compile(  # "zu den Partnerstädten Duisburgs", "villes jumelles de Rennes", "twin towns of Kiel"
     r"(Partnerst[aä]dte[n]?|Freundschaftsst[aä]dte[n]?|partner cities|twin towns?|sister cities|"
-    r"villes? jumelles?|villes? jumelées?|villes? partenaires?|jumelée?s? avec)\s+"
+    r"villes? jumelles?|villes? partenaires?|villes? jumelées?(\s+avec)?)\s+"
     r"((von|der Stadt|of|de|d['’]|de la ville de)\s*)?$", re.IGNORECASE)
 _DATELINE = re.compile(r"[A-ZÄÖÜÉ][A-ZÄÖÜÉ .'’/-]{2,40},[^()\n]{0,40}\([^)\n]{1,40}\)\s*[-–—]+\s*")
 _RELATIVE = re.compile(r"\s*(which|who|that|die|der|das|welche|qui|que|lesquelles|lesquels)\b", re.IGNORECASE)
