@@ -154,8 +154,9 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
     parties = _parties(text, sent, places, companies, lang)
     triggers = [Trigger(sent.start + t.start, sent.start + t.end, t.relation) for t in find_triggers(chunk, lang)]
     dateline = _DATELINE.match(text, sent.start)  # "BORDEAUX, 14 octobre 2023 (AFP) -": when it was written
+    celebrated = _search(lang, "celebration", chunk) is not None  # "feierten am Samstag 40 Jahre": not a founding
     sent_dates = [d for d in dates if sent.start <= d.start and d.end <= sent.end
-                  and not (dateline and d.start < dateline.end())]
+                  and not (dateline and d.start < dateline.end()) and not (celebrated and d.kind == "relative")]
     if "\t" in chunk:
         return _table_row(doc_id, text, sent, parties, triggers, sent_dates, main_place, context)
     if _search(lang, "list_heading", chunk) and len(parties) <= 1 and len(chunk) < 120:
@@ -403,7 +404,8 @@ def _status(chunk: str, lang: str) -> tuple[str, bool]:
 
 def merge_relations(found: list[tuple[Relation, bool]]) -> list[Relation]:
     """One relation per unordered pair: the current (highest) relation type; signed when a sentence
-    states a signing, else proposed when one says so; the date that relation was established."""
+    states a signing, else proposed when one says so; the date that relation was established (its
+    earliest year, most precise)."""
     groups: dict[tuple[str, str], list[tuple[Relation, bool]]] = {}
     for r, stated in found:
         groups.setdefault(tuple(sorted((r.a.place_id, r.b.place_id))), []).append((r, stated))
@@ -419,7 +421,8 @@ def merge_relations(found: list[tuple[Relation, bool]]) -> list[Relation]:
             status = "signed"
         pool = [r for r, _ in of_type if r.status == status] or [r for r, _ in of_type]
         dated = [r for r in pool if r.date] or [r for r, _ in of_type if r.date]
-        date_src = min(dated, key=lambda r: (-PRECISION_RANK[r.date_precision], r.date)) if dated else None
+        # the earliest year: later dates in a document are visits, renewals, celebrations
+        date_src = min(dated, key=lambda r: (r.date[:4], -PRECISION_RANK[r.date_precision])) if dated else None
         base = min(pool, key=lambda r: r.start)
         a, b = sorted((base.a, base.b), key=lambda p: p.name)
         merged.append(Relation(
