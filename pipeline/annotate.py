@@ -123,7 +123,7 @@ def _company_patterns() -> list[dict]:
     """Capitalised words (with "-", "&", "(Group)") ending in a legal form: "Ford-Werke GmbH",
     "Wuhan Asia-Europe Logistics Co., Ltd.", "Pirelli & C. S.p.A."."""
     forms = sorted(set(LEGAL_FORMS) - {"Co.", "Company", "Group", "Gruppe", "Groupe"})
-    first = {"TEXT": {"REGEX": r"^[A-Z0-9][\w&.'’-]*$"}, "IS_STOP": False}
+    first = {"TEXT": {"REGEX": r"^([A-Z0-9]|[a-z]+[A-Z])[\w&.'’-]*$"}, "IS_STOP": False}
     rest = {"TEXT": {"REGEX": r"^([A-Z0-9][\w&.'’-]*|&|-|\(|\)|and|of|und|de)$"}, "OP": "*"}
     dot = {"ORTH": ".", "OP": "?"}
     return [

@@ -33,8 +33,8 @@ BUSINESS_WORDS = re.compile(
     r"(\b(gmbh|ag|se|kg|kgaa|s\.a\.|sa|sas|sarl|sca|s\.p\.a\.|spa|n\.v\.|b\.v\.|plc|ltd\.?|limited|inc\.?|corp\.?|"
     r"corporation|llc|group|gruppe|groupe|holdings?|co\.|company|bank|banque|motors?|airlines?|airways|"
     r"logistics|logistik|steel|chemicals?|technolog(y|ies)|pharma\w*|automotive|electric|electronics|"
-    r"industries|industrie|energy|energie|énergie|shipping|railway|railways|diagnostics|"
-    r"software|telecom\w*|insurance|versicherung\w*|assurances?)\b)", re.IGNORECASE)
+    r"industries|industrie|energy|energie|énergie|shipping|railway|railways|diagnostics|aviation|aerospace|"
+    r"software|telecom\w*|insurance|versicherung\w*|assurances?)(?!\w))", re.IGNORECASE)
 CUE_LIST = re.compile(
     r"\b(companies|firms|enterprises|corporations|groups|businesses|brands|carmakers|manufacturers|investors|"
     r"giants|Unternehmen|Firmen|Konzerne|Konzernen|Riesen|Hersteller|Herstellern|Marken|entreprises|sociétés|"
@@ -112,6 +112,7 @@ def clean_name(text: str) -> str:
     return text
 
 
+_CAMEL = re.compile(r"[a-z]+[A-Z]")  # brands written "bioMérieux", "iFLYTEK"
 _NAME_JOINERS = {"of", "and", "und", "de", "du", "des", "la", "le", "et", "&", "für", "y", "e"}
 LEGAL_TAIL = re.compile(r"^\.?,?\s*(?:Co\.,?\s*)?(?:Ltd\.?|Limited|Inc\.?|KG|AG|GmbH|SE|S\.A\.)(?![\w])")
 
@@ -120,7 +121,7 @@ def is_company_name(name: str, context_before: str, context_after: str, in_cue_l
                     is_place) -> bool:
     """Does the evidence say this name is a business?"""
     folded = fold(name)
-    if not name or len(folded) < 2 or not name[0].isupper() and not name[0].isdigit():
+    if not name or len(folded) < 2 or not (name[0].isupper() or name[0].isdigit() or _CAMEL.match(name)):
         return False
     if re.search(r"[;:!?]", name) or re.search(r",(?!\s*(Ltd|Inc|KG)\b)", name):
         return False
@@ -128,8 +129,8 @@ def is_company_name(name: str, context_before: str, context_after: str, in_cue_l
         return False  # a bare legal form ("Co. KG") is the tail of a name the NER cut
     if folded in media_outlets():
         return False
-    if folded in known_companies():
-        return True
+    if folded in known_companies() or fold(name.split()[0]) in known_companies():
+        return True  # a known firm or its unit ("Airbus Helicopters", "IBM France")
     if NON_COMPANY.search(name) or is_place(name):
         return False
     if len(name.split()) > 6 or sum(w.islower() and w not in _NAME_JOINERS for w in name.split()[1:]) >= 2:
