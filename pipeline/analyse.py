@@ -27,6 +27,11 @@ _GENITIVE = re.compile(r"\b([A-ZÄÖÜ][\wäöüß-]{3,})s\b")
 _LISTED_YEAR = re.compile(r"\s*\((seit |since |depuis |en |in )?\d{4}\)")  # "Kirkcaldy (seit 1962)"
 _NAMED_CITY = re.compile(r"\b(?i:ville|city|town|stadt|commune|municipality|gemeinde)\s+(?:de\s+|d['’]|of\s+)?"
                          r"([A-ZÄÖÜÉ][\w'’-]+(?:[ -][A-ZÄÖÜÉ][\w'’-]+)*)")
+_PARTNER_WORD_BEFORE = re.compile(
+    r"(partner\w*|sister cities|twin towns?|twinned with|jumel\w*|Partnerst[aä]dt\w*|Partnerschaft\w*)\s*:?\s*"
+    r"((with|mit|avec)\s+)?((the|die|der|dem|den|le|la|l['’])\s*)?([a-zäöüéè-]+\s+)?$", re.IGNORECASE)
+_LIST_GAP = re.compile(r"\s*(\([^)]*\))?\s*(,|and|und|et|sowie)\s*((the|die|der|dem|den|le|la|l['’])\s*)?"
+                       r"([a-zäöüéè-]+\s+)?")
 MIN_UNTAGGED_POPULATION = 100_000
 # A city's own government signs for it: the place in "City of Edinburgh Council" is a party.
 _GOVERNMENT = re.compile(
@@ -120,13 +125,23 @@ def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[Pla
         place = _resolve(gazetteer, text[start:end], near, label)
         if place is None or place.kind == "country":
             continue
-        if label != "LOC" and place.kind == "city" and (place.population or 0) < MIN_UNTAGGED_POPULATION:
-            country = _COUNTRY_AFTER.match(text, end)
-            if not (country and gazetteer.country_code(country.group(1)) == place.country) \
-                    and not _LISTED_YEAR.match(text, end):
-                continue
+        if label != "LOC" and place.kind == "city" and (place.population or 0) < MIN_UNTAGGED_POPULATION \
+                and not _is_listed_place(text, start, end, found, gazetteer, place):
+            continue
         found.append(PlaceSpan(start, end, place))
     return sorted(found, key=lambda p: p.start)
+
+
+def _is_listed_place(text: str, start: int, end: int, found: list[PlaceSpan], gazetteer, place) -> bool:
+    """Context that makes a small town's name a place: its country after it ("Cegled, Hungary"), a
+    year in parentheses ("Kirkcaldy (seit 1962)"), a partner word before it ("Partnerstädten
+    Bourges"), or a place it is listed with ("Bourges und Inverness")."""
+    country = _COUNTRY_AFTER.match(text, end)
+    if country and gazetteer.country_code(country.group(1)) == place.country:
+        return True
+    if _LISTED_YEAR.match(text, end) or _PARTNER_WORD_BEFORE.search(text[max(0, start - 45):start]):
+        return True
+    return bool(found) and 0 <= start - found[-1].end <= 30 and _LIST_GAP.fullmatch(text[found[-1].end:start]) is not None
 
 
 def _has_other_words(rest: str, gazetteer) -> bool:

@@ -335,13 +335,15 @@ def _unique(spans: list[PlaceSpan]) -> list[PlaceSpan]:
 
 
 def _listed_after(text: str, pos: int, members: list[PlaceSpan]) -> list[PlaceSpan]:
-    """The places enumerated right after `pos` ("seinen Partnerstädten Bourges und Inverness")."""
+    """The places enumerated right after `pos` ("seinen Partnerstädten Bourges und Inverness",
+    "our partnerships with Marseille and St. Petersburg")."""
     listed = []
     for m in members:
         if m.start < pos:
             continue
-        gap = r"\w*[\s,:]*((and|und|et|sowie|with|mit|avec|like|wie|comme)\s+)?((the|die|der|dem|den|le|la|l')\s+)?"
-        if not re.fullmatch(gap + r"([\w-]+\s+)?", text[pos:m.start]) or len(text[pos:m.start]) > 40:
+        gap = text[pos:m.start]
+        lead = r"\w*\s*:?\s*((with|mit|avec|like|wie|comme)\s+)?" if not listed else r"\s*(,|and|und|et|sowie)\s*"
+        if len(gap) > 40 or not re.fullmatch(lead + r"((the|die|der|dem|den|le|la|l['’])\s*)?([a-zäöüéè-]+\s+)?", gap):
             break
         listed.append(m)
         pos = m.end
