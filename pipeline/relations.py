@@ -225,7 +225,7 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
             c_hub, confidence = hub, 0.7
         elif pending is not None and pending.country != members[0].place.country:
             c_hub, confidence = pending, 0.7
-        elif own and owner is None and (
+        elif own and owner is None and not _has_organisation(text, c_start, c_end, places, companies, lang) and (
                 home := next((m for m in main_places if m.country != members[0].place.country), None)):
             c_hub, confidence = home, 0.5  # "a twinning with Wuxi": the document's own city
         else:
@@ -318,6 +318,13 @@ def _parties(text: str, sent, places: list[PlaceSpan], companies, lang: str) -> 
             continue
         kept.append(span)
     return kept
+
+
+def _has_organisation(text: str, start: int, end: int, places, companies, lang: str) -> bool:
+    """An agreement with a firm or an institution in the clause ("… with Robert Bosch GmbH", "the Jiangsu
+    Provincial Department of Commerce signed …") is not one between places."""
+    return any(start <= cs < end for cs, _ in companies) or any(
+        start <= p.start < end and is_org_modifier(text, p, lang, start, end) for p in places)
 
 
 def _in_company_parenthesis(text: str, span: PlaceSpan, companies) -> bool:
