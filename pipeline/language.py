@@ -22,6 +22,21 @@ KEEP = 0.5
 KEEP_SHORT = 0.9  # for spans of fewer than SHORT_WORDS words
 SHORT_WORDS = 3
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# Long paragraphs skip the detector when their function words leave no doubt (lingua, the slow part of the stage,
+# gives such texts confidence 1.0): words of one language only, and of none of the other candidates ('other').
+FUNCTION_WORDS = {
+    "en": "the and of to is with for that which this by from are have has will its their were been be at it as",
+    "de": "der die das und mit von für den dem ist sich ein eine einer auf nicht auch zu im wird wurde sind werden "
+          "bei nach aus zwischen über zum zur",
+    "fr": "le la les du et est une pour dans qui que sur avec aux au par sont ont cette été entre ses leur il",
+    "other": "el los las del por con una para y het een zijn niet wordt ook che gli della sono uma não são dos nas "
+             "também di ha e nel alla delle dei um",
+}
+_FUNCTION_LANGUAGE = {word: lang for lang, words in FUNCTION_WORDS.items() for word in words.split()}
+SURE_WORDS = 30  # at least this many words,
+SURE_SHARE = 0.15  # this share of them function words of the winner,
+SURE_MARGIN = 3  # this many times those of the runner-up,
+OTHER_SHARE = 0.02  # and at most this share words of other languages
 
 
 @functools.cache
@@ -30,8 +45,13 @@ def get_detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*LANGUAGES, *OTHER_LANGUAGES).with_preloaded_language_models().build()
 
 
-def is_latin(char: str) -> bool:
-    return char < "\u0250"  # Basic Latin up to Latin Extended-B
+def count_letters(text: str) -> int:
+    return sum(map(str.isalpha, text))
+
+
+def count_non_latin_letters(text: str) -> int:
+    """Letters beyond Basic Latin up to Latin Extended-B (Chinese, Cyrillic, ...)."""
+    return 0 if text.isascii() else sum(map(str.isalpha, filter("\u0250".__le__, text)))
 
 
 def detect_language(text: str) -> tuple[str, float]:
@@ -39,16 +59,35 @@ def detect_language(text: str) -> tuple[str, float]:
 
     'und' with confidence 0 when there are too few letters to go on, and with the confidence that the text is in
     another language when it is mostly in another script or another language clearly wins."""
-    letters = [char for char in text if char.isalpha()]
-    if len(letters) < MIN_LETTERS:
+    letters = count_letters(text)
+    if letters < MIN_LETTERS:
         return "und", 0.0
-    if 2 * sum(not is_latin(char) for char in letters) >= len(letters):
+    if 2 * count_non_latin_letters(text) >= letters:
         return "und", 1.0  # mostly Chinese, Cyrillic, ... letters: certainly not en/de/fr
+    sure = guess_by_function_words(text)
+    if sure:
+        return sure, 1.0
     values = get_detector().compute_language_confidence_values(text)
     if values[0].language not in LANGUAGES and values[0].value >= OTHER_SURE:
         return "und", round(values[0].value, 4)
     best = next(value for value in values if value.language in LANGUAGES)
     return (LANGUAGES[best.language], round(best.value, 4)) if best.value else ("und", 0.0)
+
+
+def guess_by_function_words(text: str) -> str | None:
+    """en, de or fr when a long text's function words leave no doubt, else None (ask the detector)."""
+    words = WORD.findall(text)
+    if len(words) < SURE_WORDS:
+        return None
+    counts = dict.fromkeys(FUNCTION_WORDS, 0)
+    for word in words:
+        lang = _FUNCTION_LANGUAGE.get(word.lower())
+        if lang:
+            counts[lang] += 1
+    first, second = sorted((counts[lang] for lang in LANGUAGES.values()), reverse=True)[:2]
+    if first < SURE_SHARE * len(words) or first < SURE_MARGIN * second or counts["other"] > OTHER_SHARE * len(words):
+        return None
+    return next(lang for lang in LANGUAGES.values() if counts[lang] == first)
 
 
 def count_words(text: str) -> int:
@@ -87,7 +126,7 @@ def assign_languages(doc: TextDoc) -> TextDoc:
     Boilerplate paragraphs are tagged but do not vote."""
     texts = [doc.text[p.start:p.end] for p in doc.paragraphs] or [doc.text]
     detected = [detect_language(text) for text in texts]
-    letters = [sum(char.isalpha() for char in text) for text in texts]
+    letters = [count_letters(text) for text in texts]
     voters = [i for i, p in enumerate(doc.paragraphs) if not p.boilerplate] or range(len(texts))
     language, score = vote_language([(*detected[i], letters[i]) for i in voters])
     paragraphs = tuple(

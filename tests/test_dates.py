@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.link.dates import DateMatch, find_dates, parse_date
+from pipeline.link.dates import DateMatch, _rules, find_dates, parse_date
 
 SEEDS = Path("/work/shared/seeds")
 
@@ -253,3 +253,17 @@ def test_dates_seed_dates(prefix, lang, published, expected):
 @pytest.mark.skipif(not SEEDS.exists(), reason="seed documents not available")
 def test_dates_seed_profile_numbers_are_not_dates():
     assert find_dates(seed("003"), "en", "2021-01-04") == []
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="seed documents not available")
+@pytest.mark.parametrize("lang", ["en", "de", "fr"])
+def test_dates_rule_triggers_occur_in_every_match(lang):
+    """A rule is skipped for a text without its trigger, so every match of the rule must hold the trigger."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    texts += [text for table in (EN, DE, FR) for text, *_ in table]
+    triggered = [(pattern, trigger) for pattern, _, trigger in _rules(lang) if trigger is not None]
+    assert len(triggered) >= 8
+    matches = [(m, trigger) for pattern, trigger in triggered for text in texts for m in pattern.finditer(text)]
+    assert len(matches) >= 20
+    missing = [m.group() for m, trigger in matches if not trigger.search(m.group())]
+    assert not missing

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import language
-from pipeline.language import assign_languages, detect_language
+from pipeline.language import SURE_WORDS, assign_languages, detect_language, get_detector, guess_by_function_words
 from pipeline.records import Paragraph, TextDoc
 
 DATA = Path(__file__).parent / "data" / "language"
@@ -57,6 +57,43 @@ def test_language_other_languages_are_und():
 )
 def test_language_und_without_en_de_fr_letters(text):
     assert detect_language(text)[0] == "und"
+
+
+def long_texts() -> list[tuple[str, str]]:
+    """(language, text) of SURE_WORDS words or more: test sentences of one language joined in runs of five."""
+    texts = []
+    for lang in LANGS:
+        lines = read_lines(f"{lang}_sentences.txt")
+        texts += [(lang, " ".join(lines[i:i + 5])) for i in range(0, len(lines) - 4, 5)]
+    others: dict[str, list[str]] = {}
+    for line in read_lines("other_sentences.txt"):
+        other, text = line.split("\t", 1)
+        others.setdefault(other, []).append(text)
+    texts += [("und", " ".join(lines)) for lines in others.values()]
+    return [(lang, text) for lang, text in texts if len(text.split()) >= SURE_WORDS]
+
+
+def test_language_function_words_agree_with_detector_on_long_texts():
+    """The shortcut answers only where the detector is certain of the same language, and often enough to pay."""
+    texts = long_texts()
+    guessed = [(text, guess_by_function_words(text)) for _, text in texts]
+    assert sum(guess is not None for _, guess in guessed) >= 0.8 * sum(lang != "und" for lang, _ in texts)
+    for text, guess in guessed:
+        if guess is not None:
+            values = get_detector().compute_language_confidence_values(text)
+            assert (language.LANGUAGES[values[0].language], round(values[0].value, 4)) == (guess, 1.0), text
+
+
+@pytest.mark.parametrize("text", [
+    "Zhengzhou y Amiens firmaron una carta de intención para hermanarse. " * 4,
+    "Il consiglio comunale ha approvato il bilancio per il prossimo anno e la delegazione di Wuhan. " * 3,
+    "De gemeenteraad heeft de begroting voor volgend jaar goedgekeurd en de delegatie van Wuhan. " * 3,
+    "The mayor of Hamburg visited Shanghai.",  # too short to be sure
+    "The mayor of Hamburg visited Shanghai, and der Bürgermeister von Hamburg besuchte die Stadt und den Hafen, "
+    "the port of the city, with the delegation from the province and die Delegation aus der Provinz.",  # mixed
+])
+def test_language_function_words_leave_unsure_texts_to_the_detector(text):
+    assert guess_by_function_words(text) is None
 
 
 def test_language_is_deterministic_across_calls_and_detectors():

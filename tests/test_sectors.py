@@ -1,10 +1,11 @@
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from pipeline.extract.normalize import is_boilerplate
-from pipeline.link.sectors import SECTION_LABELS, find_sectors, read_lexicon
+from pipeline.link.sectors import ENDINGS, SECTION_LABELS, compile_term, find_sectors, read_lexicon
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED_F1_FLOOR = 0.85
@@ -66,6 +67,33 @@ def test_sectors_lexicon_is_valid():
 def test_sectors_exclusions_drop_organisation_words(lang, text, sector):
     found = {letter for letter, *_ in find_sectors(text, lang)}
     assert (sector in found) if sector else not found
+
+
+def find_by_one_alternation(text: str, lang: str) -> list[tuple[str, str, int, int]]:
+    """The reference semantics: one regex of all terms, longest first, scanned left to right; exclusions dropped."""
+    rows = [row for row in read_lexicon() if row["lang"] == lang or lang not in ENDINGS]
+    terms = sorted((row for row in rows if row["sector"] != "-"), key=lambda row: (-len(row["term"]), row["term"]))
+    regex = lambda row: compile_term(row["term"], row["lang"], row["compound"] == "1")  # noqa: E731
+    pattern = re.compile("(?<![\\w&])(?:" + "|".join(f"({regex(row)})" for row in terms) + ")(?![\\w&])", re.I)
+    excluded = re.compile("|".join(regex(row) for row in rows if row["sector"] == "-") or "(?!)", re.I)
+    return [(terms[m.lastindex - 1]["sector"], m.group(), m.start(), m.end()) for m in pattern.finditer(text)
+            if not excluded.fullmatch(m.group())]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "rail freight freight rail logistics services"),  # overlapping and adjacent multi-word terms
+    ("en", "e-commerce, e commerce and ecommerce; cross-border  e-commerce"),  # hyphen/space variants
+    ("en", "AI ai Ai R&D r&d"),  # acronyms keep their case
+    ("en", "ports portside airport Port"),  # compounds only where the lexicon allows them
+    ("de", "Hafenlogistik Logistikhafen Logistik-Zentrum logistik"),  # compounds open and close words
+    ("de", "Handelskammer Handel Handelsbeziehungen handeln Einzelhandel"),  # exclusion rows and verbs
+    ("de", "Automobilindustrie und Automobil-Industrie, Autoindustrie"),
+    ("fr", "énergies renouvelables, Énergie, santé publique et SANTÉ"),
+    ("und", "Logistik, tourism, santé, Hafen and port"),  # every lexicon at once
+    ("en", "İstanbul Logistics and ſoftware ports"),  # characters that IGNORECASE folds unlike str.lower
+])
+def test_sectors_equal_one_alternation_of_all_terms(lang, text):
+    assert find_sectors(text, lang) == find_by_one_alternation(text, lang)
 
 
 def seed_sectors(text: str, lang: str, companies: list[dict]) -> set[str]:

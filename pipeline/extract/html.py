@@ -37,7 +37,7 @@ def extract_html(data: bytes, doc_id: str) -> TextDoc:
         raise ExtractionError(f"HTML nested more than {MAX_DEPTH} elements deep: refused")
     metadata = extract_metadata(tree, date_config=DATE_CONFIG)
     xml = trafilatura.extract(
-        data,
+        tree,  # parsed once: trafilatura works on a copy of it
         output_format="xml",
         include_comments=False,
         include_tables=True,

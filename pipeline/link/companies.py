@@ -84,6 +84,7 @@ def media_outlets() -> frozenset[str]:
     return frozenset(fold(x) for x in lines if x.strip() and not x.startswith("#"))
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))

@@ -52,6 +52,7 @@ _KIND_PREFIX = re.compile(rf"(?P<kind>{_KIND_ALT}) (?:of the |of |de la |de l'|d
 _KIND_SUFFIX = re.compile(rf"(?P<base>.+?) (?P<kind>{_KIND_ALT})")
 
 
+@lru_cache(maxsize=1 << 14)  # scanning folds every capitalised 1-4 word span of every sentence, mostly repeats
 def fold_name(name: str) -> str:
     """Casefolded, accents stripped, apostrophes unified, hyphens/slashes/space runs as one space."""
     folded = name.casefold()
@@ -61,6 +62,7 @@ def fold_name(name: str) -> str:
     return _SEPARATORS.sub(" ", folded).strip(" .,")
 
 
+@lru_cache(maxsize=1 << 14)
 def split_kind(key: str) -> tuple[str, str | None]:
     """A folded name without its kind word ('provinz luttich' → ('luttich', 'province')); kind None if it has none."""
     match = _KIND_PREFIX.fullmatch(key) or _KIND_SUFFIX.fullmatch(key)
@@ -118,23 +120,29 @@ class Gazetteer:
     def scan(self, text: str) -> list[tuple[int, int, str]]:
         """Spans of capitalised 1–4 token sequences that name a place (longest first); no stopwords, no countries."""
         words = list(_WORD.finditer(text))
+        starts = [w.start("word") for w in words]
+        ends = [w.end() for w in words]
+        joined = [text[a:b] in _JOINERS for a, b in zip(ends, starts[1:])]  # word j and j + 1 form one name
         spans, i = [], 0
         while i < len(words):
-            size = self._match_size(text, words, i) if words[i]["word"][0].isupper() else 0
+            size = self._match_size(text, starts, ends, joined, i) if words[i]["word"][0].isupper() else 0
             if size:
-                start, end = words[i].start("word"), words[i + size - 1].end()
+                start, end = starts[i], ends[i + size - 1]
                 spans.append((start, end, text[start:end]))
             i += size or 1
         return spans
 
-    def _match_size(self, text: str, words: list[re.Match], i: int) -> int:
-        for size in range(min(MAX_TOKENS, len(words) - i), 0, -1):
-            span = words[i:i + size]
-            if any(text[a.end():b.start("word")] not in _JOINERS for a, b in zip(span, span[1:])):
-                continue
-            name = text[span[0].start("word"):span[-1].end()]
+    def _match_size(self, text: str, starts: list[int], ends: list[int], joined: list[bool], i: int) -> int:
+        longest = 1
+        while longest < MAX_TOKENS and i + longest < len(starts) and joined[i + longest - 1]:
+            longest += 1
+        for size in range(longest, 0, -1):
+            name = text[starts[i]:ends[i + size - 1]]
             key = fold_name(name)
-            if key in self.countries or (split_kind(key)[1] == "city" and key not in self.index):
+            base, kind = split_kind(key)
+            if key not in self.index and base not in self.index:
+                continue  # what resolve would find nothing for
+            if key in self.countries or (kind == "city" and key not in self.index):
                 continue  # "Stadt Köln", "Zhengzhou Municipality": the span is the name alone
             if self.resolve(name) is not None:
                 return size

@@ -59,12 +59,6 @@ def compile_term(term: str, lang: str, compound: bool) -> str:
 
 
 @lru_cache(maxsize=None)
-def compile_lexicon(lang: str) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One alternation per language, longest terms first, and each group's section."""
-    return _compile_terms(lang, tuple(range(len(_lexicon_rows(lang)))))
-
-
-@lru_cache(maxsize=None)
 def _lexicon_rows(lang: str) -> tuple[dict[str, str], ...]:
     rows = [row for row in read_lexicon() if (row["lang"] == lang or lang not in ENDINGS) and row["sector"] != "-"]
     return tuple(sorted(rows, key=lambda row: (-len(row["term"]), row["term"])))
@@ -80,17 +74,11 @@ def compile_exclusions(lang: str) -> re.Pattern[str] | None:
     return re.compile(f"(?:{terms})", re.IGNORECASE)
 
 
-@lru_cache(maxsize=4096)
-def _compile_terms(lang: str, indices: tuple[int, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
-    """The alternation of some of a language's terms, in lexicon order; group `t{i}` is term i."""
-    rows = _lexicon_rows(lang)
-    groups, sections = [], {}
-    for i in indices:
-        row, name = rows[i], f"t{i}"
-        groups.append(f"(?P<{name}>{compile_term(row['term'], row['lang'], row['compound'] == '1')})")
-        sections[name] = row["sector"]
-    pattern = re.compile(rf"(?<![\w&])(?:{'|'.join(groups)})(?![\w&])", re.IGNORECASE)
-    return pattern, sections
+@lru_cache(maxsize=None)
+def _term_patterns(lang: str) -> tuple[re.Pattern[str], ...]:
+    """Per term of a language, in lexicon order (longest first), its regex between word boundaries."""
+    return tuple(re.compile(rf"(?<![\w&])(?:{compile_term(row['term'], row['lang'], row['compound'] == '1')})(?![\w&])",
+                            re.IGNORECASE) for row in _lexicon_rows(lang))
 
 
 @lru_cache(maxsize=None)
@@ -107,16 +95,28 @@ def find_sectors(text: str, lang: str) -> list[tuple[str, str, int, int]]:
     """(section letter, term as in text, start, end) for every lexicon hit; leftmost, then longest term wins.
     A language without a lexicon ('und') is matched against all of them.
 
-    Only the terms whose anchor occurs in the text enter the regex: the same matches, ~20× faster
-    than trying ~300 alternatives at every word."""
+    The hits are those of one alternation of all terms, longest first, scanned left to right; it is
+    evaluated term by term (each regex compiled once) and only for the terms whose anchor occurs in the
+    text, which is ~20x faster than trying every alternative at every word."""
+    patterns = _term_patterns(lang)
     if _CASE_SPECIAL.search(text):
-        pattern, sections = compile_lexicon(lang)
+        present = range(len(patterns))
     else:
         lowered = text.lower()
-        present = tuple(i for i, anchor in enumerate(_anchors(lang)) if anchor in lowered)
-        if not present:
-            return []
-        pattern, sections = _compile_terms(lang, present)
-    excluded = compile_exclusions(lang)
-    return [(sections[m.lastgroup], m.group(), m.start(), m.end()) for m in pattern.finditer(text)
-            if not (excluded and excluded.fullmatch(m.group()))]
+        present = [i for i, anchor in enumerate(_anchors(lang)) if anchor in lowered]
+    starts: dict[int, tuple[int, re.Match[str]]] = {}  # position -> (first term matching there, its match)
+    for i in present:
+        m = patterns[i].search(text)
+        while m:
+            starts.setdefault(m.start(), (i, m))
+            m = patterns[i].search(text, m.start() + 1)
+    rows, excluded = _lexicon_rows(lang), compile_exclusions(lang)
+    hits, pos = [], 0
+    for start in sorted(starts):
+        if start < pos:
+            continue
+        i, m = starts[start]
+        pos = m.end()
+        if not (excluded and excluded.fullmatch(m.group())):
+            hits.append((rows[i]["sector"], m.group(), start, pos))
+    return hits
