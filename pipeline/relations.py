@@ -225,9 +225,10 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
             c_hub, confidence = hub, 0.7
         elif pending is not None and pending.country != members[0].place.country:
             c_hub, confidence = pending, 0.7
-        elif own and owner is None and not _has_organisation(text, c_start, c_end, places, companies, lang) and (
+        elif own and owner is None and own[0].start < members[0].start \
+                and not _has_organisation(text, c_start, c_end, places, companies, lang) and (
                 home := next((m for m in main_places if m.country != members[0].place.country), None)):
-            c_hub, confidence = home, 0.5  # "a twinning with Wuxi": the document's own city
+            c_hub, confidence = home, 0.5  # "a twinning with Wuxi": the other side is the document's city
         else:
             hub = members[0].place
             continue
