@@ -205,8 +205,11 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         outside = [m for m in members if m not in listed]
         apposition = opening and re.fullmatch(r"[\s,]*((de|d['’]|of|von)\s*)?",
                                               text[c_start + opening.end():members[0].start])
-        anaphoric = (opening and not apposition) or (possessive and (
-            (listed and not outside) or (len(members) == 1 and own)))
+        # "Bonn, its German twin": the possessive stands right beside its one place
+        beside = possessive and len(members) == 1 and own and (
+            re.fullmatch(r"\s*,\s*", text[members[0].end:c_start + possessive.start()])
+            or c_start + possessive.end() <= members[0].start)
+        anaphoric = (opening and not apposition) or (possessive and ((listed and not outside) or beside))
         first_person = possessive and _FIRST_PERSON.match(possessive.group())
         # partners lie in different countries: "Die Stadt … mit Kunming" is not the Chinese city before
         abroad = [p for p in ([] if first_person else [context.subject]) + list(main_places)
