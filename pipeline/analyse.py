@@ -28,7 +28,8 @@ _LISTED_YEAR = re.compile(r"\s*\((seit |since |depuis |en |in )?\d{4}\)")  # "Ki
 _NAMED_CITY = re.compile(r"\b(?i:ville|city|town|stadt|commune|municipality|gemeinde)\s+(?:de\s+|d['’]|of\s+)?"
                          r"([A-ZÄÖÜÉ][\w'’-]+(?:[ -][A-ZÄÖÜÉ][\w'’-]+)*)")
 _PARTNER_WORD_BEFORE = re.compile(
-    r"(partner\w*|sister cities|twin towns?|twinned with|jumel\w*|Partnerst[aä]dt\w*|Partnerschaft\w*)\s*:?\s*"
+    r"(partner\w*|sister cities|twin towns?|twinned with|jumel\w*|Partnerst[aä]dt\w*|Partnerschaft\w*|"
+    r"\w*freundschaft\w*|friendship\w*|amitié|\w*vertrag|agreement|accord)\s*:?\s*"
     r"((with|mit|avec)\s+)?((the|die|der|dem|den|le|la|l['’])\s*)?([a-zäöüéè-]+\s+)?$", re.IGNORECASE)
 _LIST_GAP = re.compile(r"\s*(\([^)]*\))?\s*(,|and|und|et|sowie)\s*((the|die|der|dem|den|le|la|l['’])\s*)?"
                        r"([a-zäöüéè-]+\s+)?")

@@ -113,6 +113,9 @@ _OWNED_BY = re.compile(  # "zu den Partnerstädten Duisburgs", "villes jumelles 
     r"villes? jumelles?|villes? partenaires?|villes? jumelées?(\s+avec)?)\s+"
     r"((von|der Stadt|of|de|d['’]|de la ville de)\s*)?$", re.IGNORECASE)
 _DATELINE = re.compile(r"[A-ZÄÖÜÉ][A-ZÄÖÜÉ .'’/-]{2,40},[^()\n]{0,40}\([^)\n]{1,40}\)\s*[-–—]+\s*")
+_OFFICIAL_OF = re.compile(  # "the mayor of Foshan": the other signatory is the document's own official
+    r"\b(mayor|lord mayor|Bürgermeister\w*|Oberbürgermeister\w*|maire|délégation|delegation)\s+"
+    r"(of|von|aus|de|du|d['’])\s+(the\s+)?$", re.IGNORECASE)
 _RELATIVE = re.compile(r"\s*(which|who|that|die|der|das|welche|qui|que|lesquelles|lesquels)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"(our|unser|notre|nos)\b", re.IGNORECASE)
 
@@ -228,7 +231,8 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
             c_hub, confidence = hub, 0.7
         elif pending is not None and pending.country != members[0].place.country:
             c_hub, confidence = pending, 0.7
-        elif own and owner is None and own[0].start < members[0].start \
+        elif own and owner is None and (own[0].start < members[0].start or _OFFICIAL_OF.search(
+                text, max(c_start, members[0].start - 40), members[0].start)) \
                 and not _has_organisation(text, c_start, c_end, places, companies, lang) and (
                 home := next((m for m in main_places if m.country != members[0].place.country), None)):
             c_hub, confidence = home, 0.5  # "a twinning with Wuxi": the other side is the document's city
@@ -416,7 +420,8 @@ def _status(chunk: str, lang: str) -> tuple[str, bool]:
 
 
 def merge_relations(found: list[tuple[Relation, bool]]) -> list[Relation]:
-    """One relation per unordered pair: the current (highest) relation type; signed when a sentence
+    """One relation per unordered pair: the current relation type (the highest in force, else the
+    highest planned); signed when a sentence
     states a signing, else proposed when one says so; the date that relation was established (its
     earliest year, most precise)."""
     groups: dict[tuple[str, str], list[tuple[Relation, bool]]] = {}
@@ -424,7 +429,9 @@ def merge_relations(found: list[tuple[Relation, bool]]) -> list[Relation]:
         groups.setdefault(tuple(sorted((r.a.place_id, r.b.place_id))), []).append((r, stated))
     merged = []
     for group in groups.values():
-        top = max(PRIORITY[r.relation] for r, _ in group)
+        # a tie in force outranks a planned higher one ("friendship treaty 2013" vs "plans a twinning")
+        in_force = [(r, stated) for r, stated in group if r.status == "signed"] or group
+        top = max(PRIORITY[r.relation] for r, _ in in_force)
         of_type = [(r, stated) for r, stated in group if PRIORITY[r.relation] == top]
         if any(r.status == "signed" and stated for r, stated in of_type):
             status = "signed"
