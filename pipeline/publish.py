@@ -97,13 +97,8 @@ def run_lock(out: Path, command: str = "run"):
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             fh.seek(0)
-            holder = fh.read().strip() or "{}"
-            try:
-                info = json.loads(holder)
-                who = f"pid {info.get('pid')} on {info.get('host')}, `{info.get('command')}` started {info.get('started')}"
-            except json.JSONDecodeError:
-                who = holder
-            raise RunLockedError(f"another run is using {out}: {who}. Wait for it to finish.") from None
+            raise RunLockedError(f"another run is using {out}: {describe_holder(fh.read())}. "
+                                 "Wait for it to finish.") from None
         fh.seek(0)
         fh.truncate()
         fh.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "command": command,
@@ -112,3 +107,12 @@ def run_lock(out: Path, command: str = "run"):
         yield
     finally:
         fh.close()  # closing releases the flock
+
+
+def describe_holder(text: str) -> str:
+    """Who holds the lock, from the JSON the holder wrote (empty for a moment while a run starts)."""
+    try:
+        info = json.loads(text)
+    except json.JSONDecodeError:
+        return "a run that is starting" if not text.strip() else text.strip()
+    return f"pid {info.get('pid')} on {info.get('host')}, `{info.get('command')}` started {info.get('started')}"

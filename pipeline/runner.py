@@ -14,10 +14,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import tables
+from .annotate import LANGUAGES
 from .config import PIPELINE_VERSION, Config, analysis_fingerprint, extraction_fingerprint
 from .discover import discover
 from .engines import make_engine
-from .extract import ExtractionError
+from .extract import ExtractionError, SourceChangedError
 from .publish import new_snapshot, publish_snapshot, remove_stale_snapshots, resolve_snapshot, run_lock
 from .records import DocResult, Source, TextDoc
 from .state import Cache, Entry, make_key, read_manifest, write_manifest
@@ -46,10 +47,11 @@ def process_document(source: Source, doc: TextDoc | None = None, strict: bool = 
             doc = assign_languages(doc)
             lap("language")
         result.doc = doc
-        stage = "analyse"
-        from .analyse import analyse
+        if doc.language in LANGUAGES:  # no model reads other languages: nothing to analyse, nothing to load
+            stage = "analyse"
+            from .analyse import analyse
 
-        analyse(result, lap)
+            analyse(result, lap)
     except ExtractionError as exc:
         result.status, result.error = "failed", str(exc)
     except Exception as exc:  # a bug or a library failure on one document must not stop the batch
@@ -68,7 +70,8 @@ class RunSummary:
     seconds: float = 0.0
     engine: str = "local"
     workers: int = 1
-    counts: Counter = field(default_factory=Counter)  # ok/failed/skipped and new/changed/unchanged/removed
+    # ok/failed/skipped, new/changed/unchanged/removed, and processed: files extracted or analysed afresh
+    counts: Counter = field(default_factory=Counter)
     stage_seconds: Counter = field(default_factory=Counter)
 
     @property
@@ -83,16 +86,18 @@ class RunSummary:
             "seconds": round(self.seconds, 3), "engine": self.engine, "workers": self.workers,
             "pipeline_version": PIPELINE_VERSION, "n_files": n_files, "n_new": c["new"], "n_changed": c["changed"],
             "n_unchanged": c["unchanged"], "n_removed": c["removed"], "n_ok": c["ok"], "n_failed": c["failed"],
-            "n_skipped": c["skipped"],
+            "n_skipped": c["skipped"], "n_processed": c["processed"],
             "docs_per_second": round(n_files / self.seconds, 2) if self.seconds else None,
         }
 
     def describe(self) -> str:
         c = self.counts
         lines = [
+            f"run {self.run_id} started {self.started}, finished {self.finished}",
             f"{c['ok'] + c['failed'] + c['skipped']} files found: {c['ok']} ok, {c['failed']} failed, "
             f"{c['skipped']} skipped",
-            f"{c['new']} new, {c['changed']} changed, {c['unchanged']} unchanged, {c['removed']} removed",
+            f"{c['new']} new, {c['changed']} changed, {c['unchanged']} unchanged, {c['removed']} removed; "
+            f"{c['processed']} processed, the rest from the cache",
             f"{self.seconds:.1f} s ({self.row()['docs_per_second'] or 0} documents/s, {self.workers} "
             f"{'worker' if self.workers == 1 else 'workers'}, engine {self.engine}) -> {self.out}",
         ]
@@ -138,9 +143,11 @@ class _Planner:
         return _restamp(result, source, text), None
 
     def store(self, result: DocResult) -> None:
+        """Cache what the file's content decides; failures of this run (bugs, files changing) are not cached."""
         source = result.source
         if result.doc is None:
-            if result.status == "failed" and not result.error.startswith("internal error"):
+            transient = result.error.startswith(("internal error", SourceChangedError.PREFIX))
+            if result.status == "failed" and not transient:
                 self.cache.put(self.text_key(source), result.error)
             return
         self.cache.put(self.text_key(source), result.doc)
@@ -167,8 +174,10 @@ def _restamp(result: DocResult, source: Source, doc: TextDoc) -> DocResult:
     )
 
 
-def iter_results(sources: Iterable[Source], planner: _Planner, engine, strict: bool) -> Iterator[DocResult]:
-    """Results in corpus order; cache misses run on the engine with a bounded number in flight."""
+def iter_results(sources: Iterable[Source], planner: _Planner, engine, strict: bool
+                 ) -> Iterator[tuple[DocResult, bool]]:
+    """(result, whether it was computed in this run) in corpus order; cache misses run on the engine with a
+    bounded number in flight."""
     pending: list = []  # (source, DocResult | future)
     limit = max(4, engine.workers * 4)
     for source in sources:
@@ -183,13 +192,13 @@ def iter_results(sources: Iterable[Source], planner: _Planner, engine, strict: b
         yield _settle(pending.pop(0), planner)
 
 
-def _settle(item, planner: _Planner) -> DocResult:
+def _settle(item, planner: _Planner) -> tuple[DocResult, bool]:
     source, outcome = item
     if isinstance(outcome, DocResult):
-        return outcome
+        return outcome, False
     result = outcome.result()
     planner.store(result)
-    return result
+    return result, True
 
 
 def run(config: Config, progress=None) -> RunSummary:
@@ -222,7 +231,8 @@ def run(config: Config, progress=None) -> RunSummary:
             results = iter_results(sources, planner, engine, config.strict)
             if progress is not None:
                 results = progress(results, total=len(sources))
-            for result in results:
+            for result, computed in results:
+                summary.counts["processed"] += computed
                 for name, rows in tables.document_rows(result).items():
                     writers[name].write(rows)
                 collected.add(result)

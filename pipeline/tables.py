@@ -51,7 +51,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         "runs": [
             ("run_id", S), ("started", S), ("finished", S), ("seconds", F), ("engine", S), ("workers", I),
             ("pipeline_version", S), ("n_files", I), ("n_new", I), ("n_changed", I), ("n_unchanged", I),
-            ("n_removed", I), ("n_ok", I), ("n_failed", I), ("n_skipped", I), ("docs_per_second", F),
+            ("n_removed", I), ("n_ok", I), ("n_failed", I), ("n_skipped", I), ("n_processed", I),
+            ("docs_per_second", F),
         ],
     }.items()
 }
@@ -79,10 +80,12 @@ class TableWriter:
     def flush(self) -> None:
         if not self._rows:
             return
-        columns = {name: [row.get(name) for row in self._rows] for name in self.schema.names}
-        self._parquet.write_table(pa.table(columns, schema=self.schema))
-        for row in self._rows:
-            self._csv.writerow([_csv_cell(row.get(name)) for name in self.schema.names])
+        names = self.schema.names
+        rows = [[row.get(name) for name in names] for row in self._rows]
+        columns = [pa.array(column, type=field.type) for column, field in zip(zip(*rows), self.schema)]
+        self._parquet.write_table(pa.Table.from_arrays(columns, schema=self.schema))
+        # most cells are strings already; the call is the cost of writing a big table
+        self._csv.writerows([[v if type(v) is str else _csv_cell(v) for v in row] for row in rows])
         self._rows.clear()
 
     def close(self) -> None:
@@ -110,7 +113,8 @@ def write_table(folder: Path, name: str, rows) -> None:
 def read_rows(folder: Path, name: str) -> list[dict]:
     """A table of a snapshot as plain row dicts ([] when it does not exist)."""
     path = Path(folder) / f"{name}.parquet"
-    return pq.read_table(path).to_pylist() if path.exists() else []
+    # ParquetFile, unlike read_table, does not import pyarrow.dataset (and pandas with it): status stays quick
+    return pq.ParquetFile(path).read().to_pylist() if path.exists() else []
 
 
 def load(path: str | os.PathLike = "outputs") -> dict:

@@ -131,7 +131,7 @@ def check_streams(data: memoryview) -> None:
         pending = data[match.end():end if end > 0 else len(raw)]
         inflater, size, packed = zlib.decompressobj(), 0, len(pending)
         try:
-            while pending and size <= MAX_STREAM_BYTES:
+            while pending and not inflater.eof and size <= MAX_STREAM_BYTES:
                 size += len(inflater.decompress(pending, 1 << 20))
                 pending = inflater.unconsumed_tail
         except zlib.error:

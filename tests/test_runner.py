@@ -1,0 +1,189 @@
+"""The batch run: incremental by content hash and fingerprints, --full, byte-identical reruns, every file accounted for."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import pipeline
+import pipeline.runner as runner
+from pipeline.cli import main
+from pipeline.config import Config
+from pipeline.publish import resolve_snapshot
+from pipeline.state import Cache, read_manifest
+from pipeline.tables import DATA_TABLES
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = {  # small documents in three languages
+    "en/augsburg.txt": ROOT / "corpus/en/augsburg-jinan-20-years.txt",
+    "en/bremen.md": ROOT / "corpus/en/bremen-dalian-port-cities.md",
+    "de/aachen.md": ROOT / "corpus/de/aachen-ningbo-partnerschaft.md",
+    "fr/le-havre.md": ROOT / "corpus/fr/le-havre-dalian-ports.md",
+}
+NLP_MODULES = ("spacy", "thinc", "lingua", "trafilatura", "pypdfium2", "dateparser")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    folder = tmp_path / "corpus"
+    for rel, src in DOCS.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(src, folder / rel)
+    return folder
+
+
+@pytest.fixture
+def calls(monkeypatch) -> list:
+    """Paths of the documents processed (extracted or analysed) in this process, in order."""
+    seen: list = []
+    real = runner.process_document
+
+    def counted(source, doc=None, strict=False):
+        seen.append((source.path, "analysed" if doc is not None else "extracted"))
+        return real(source, doc, strict)
+
+    monkeypatch.setattr(runner, "process_document", counted)
+    return seen
+
+
+def run(corpus: Path, out: Path, **settings):
+    return runner.run(Config(corpus=corpus, out=out, workers=1, **settings))
+
+
+def read_data_tables(out: Path) -> dict[str, bytes]:
+    return {f"{name}.{ext}": (out / f"{name}.{ext}").read_bytes() for name in DATA_TABLES for ext in ("parquet", "csv")}
+
+
+def test_runner_incremental_counts_and_only_new_and_changed_are_processed(corpus, tmp_path, calls):
+    out = tmp_path / "out"
+    first = run(corpus, out)
+    assert (first.counts["new"], first.counts["processed"], first.counts["ok"]) == (4, 4, 4)
+    removed_id = pipeline.load(out)["documents"].set_index("path").loc["fr/le-havre.md", "doc_id"]
+    (corpus / "en/new.txt").write_text("Kiel and Qingdao sign a friendship agreement.\n\nThe mayors met in May 2019.")
+    with open(corpus / "en/bremen.md", "a", encoding="utf-8") as fh:
+        fh.write("\nThe partnership was renewed in 2020.\n")
+    (corpus / "fr/le-havre.md").unlink()
+    calls.clear()
+
+    second = run(corpus, out)
+
+    assert sorted(path for path, _ in calls) == ["en/bremen.md", "en/new.txt"]
+    counts = second.counts
+    assert (counts["new"], counts["changed"], counts["unchanged"], counts["removed"], counts["processed"]) == (
+        1, 1, 2, 1, 2)
+    tables = pipeline.load(out)
+    assert sorted(tables["documents"]["path"]) == ["de/aachen.md", "en/augsburg.txt", "en/bremen.md", "en/new.txt"]
+    for name in ("texts", "paragraphs", "mentions"):
+        assert removed_id not in set(tables[name]["doc_id"]), name
+    last = tables["runs"].iloc[-1]
+    assert (last["n_new"], last["n_changed"], last["n_unchanged"], last["n_removed"], last["n_failed"]) == (
+        1, 1, 2, 1, 0)
+    assert len(tables["runs"]) == 2 and last["docs_per_second"] > 0
+
+
+def test_runner_analysis_fingerprint_of_one_language_reprocesses_only_its_documents(corpus, tmp_path, calls,
+                                                                                    monkeypatch):
+    out = tmp_path / "out"
+    run(corpus, out)
+    real = runner.analysis_fingerprint
+    monkeypatch.setattr(runner, "analysis_fingerprint", lambda lang: real(lang) + ("-new-model" if lang == "de"
+                                                                                   else ""))
+    calls.clear()
+    summary = run(corpus, out)
+    assert calls == [("de/aachen.md", "analysed")]  # its text came from the cache: not extracted again
+    assert summary.counts["unchanged"] == 4 and summary.counts["processed"] == 1
+
+
+def test_runner_extraction_fingerprint_change_reprocesses_everything(corpus, tmp_path, calls, monkeypatch):
+    out = tmp_path / "out"
+    run(corpus, out)
+    monkeypatch.setattr(runner, "extraction_fingerprint", lambda: "another-reader-version")
+    calls.clear()
+    run(corpus, out)
+    assert sorted(calls) == sorted((path, "extracted") for path in DOCS)
+
+
+def test_runner_full_rebuilds_and_tables_are_byte_identical(corpus, tmp_path, calls):
+    out = tmp_path / "out"
+    run(corpus, out)
+    fresh = read_data_tables(out)
+    calls.clear()
+    run(corpus, out)
+    assert calls == []
+    cached = read_data_tables(out)
+    full = run(corpus, out, full=True)
+    assert sorted(path for path, _ in calls) == sorted(DOCS) and full.counts["processed"] == 4
+    rebuilt = read_data_tables(out)
+    for name in fresh:
+        assert fresh[name] == cached[name] == rebuilt[name], name
+    assert len(pipeline.load(out)["runs"]) == 3
+
+
+def test_runner_files_changing_during_the_run_fail_and_are_not_cached(corpus, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    real = runner.discover
+
+    def discover_then_change(*args):
+        sources = list(real(*args))
+        (corpus / "en/augsburg.txt").unlink()
+        (corpus / "en/bremen.md").write_text("Rewritten after it was hashed: Bremen and Dalian.")
+        return sources
+
+    monkeypatch.setattr(runner, "discover", discover_then_change)
+    summary = run(corpus, out)
+    errors = pipeline.load(out)["documents"].set_index("path")["error"]
+    assert "vanished" in errors["en/augsburg.txt"] and "content changed" in errors["en/bremen.md"]
+    assert summary.exit_code == 1
+    monkeypatch.setattr(runner, "discover", real)
+    shutil.copy(DOCS["en/augsburg.txt"], corpus / "en/augsburg.txt")
+    again = run(corpus, out)  # the same content again: read, not answered from a cached failure
+    documents = pipeline.load(out)["documents"].set_index("path")
+    assert documents.loc["en/augsburg.txt", "status"] == "ok" and again.counts["failed"] == 0
+
+
+def test_runner_failed_extraction_is_cached_like_a_result(tmp_path, calls):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "junk.txt").write_bytes(bytes(range(256)) * 8)
+    run(corpus, tmp_path / "out")
+    calls.clear()
+    summary = run(corpus, tmp_path / "out")
+    assert calls == [] and summary.counts["failed"] == 1
+    assert "binary content" in pipeline.load(tmp_path / "out")["documents"]["error"][0]
+
+
+def test_runner_max_bytes_from_the_command_line(corpus, tmp_path, capsys):
+    (corpus / "big.txt").write_text("Twin towns. " * 400)
+    assert main(["run", "--corpus", str(corpus), "--out", str(tmp_path / "out"), "--workers", "1",
+                 "--max-bytes", "3000", "--no-progress"]) == 0
+    documents = pipeline.load(tmp_path / "out")["documents"].set_index("path")
+    assert documents.loc["big.txt", "status"] == "skipped" and "--max-bytes" in documents.loc["big.txt", "error"]
+    assert "1 skipped" in capsys.readouterr().out
+
+
+def test_runner_cache_keeps_exactly_what_the_published_snapshot_needs(corpus, tmp_path):
+    out = tmp_path / "out"
+    run(corpus, out)
+    (corpus / "en/bremen.md").write_text("Bremen and Dalian renewed their partnership in 2021.")
+    (out / ".cache" / "ab").mkdir(parents=True, exist_ok=True)
+    (out / ".cache" / "ab" / "left-by-a-killed-run.tmp123").write_bytes(b"")
+    run(corpus, out)
+    manifest = read_manifest(resolve_snapshot(out))
+    needed = {key for e in manifest.values() for key in (e.text_key, e.analysis_key) if key}
+    stored = {p.stem for p in (out / ".cache").rglob("*") if p.is_file()}
+    assert stored == needed and all(Cache(out).get(key) is not None for key in needed)
+
+
+def test_runner_rerun_without_changes_loads_no_nlp_library(corpus, tmp_path):
+    out = tmp_path / "out"
+    run(corpus, out)
+    probe = ("import sys, pipeline; s = pipeline.run(sys.argv[1], sys.argv[2], workers=1); "
+             f"print(s.counts['processed'], sorted({{m.split('.')[0] for m in sys.modules}} & set({NLP_MODULES!r})))")
+    child = subprocess.run([sys.executable, "-c", probe, str(corpus), str(out)], capture_output=True, text=True,
+                           check=True)
+    assert child.stdout.split("\n")[0] == "0 []"
