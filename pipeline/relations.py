@@ -103,7 +103,8 @@ def pick_date(dates, anchor: int, text: str, lang: str):
 
 
 CLAUSE_BREAK = re.compile(
-    r";\s+|:\s+|,\s+(?=(the same year|in the same year|when|while|whereas|which|who|where|after|before|and|but|"
+    r";\s+|:\s+|,\s+(?=(war|ist|sind|hat|haben|wird|wurde|waren|was|is|are|were|has|had|est|sont|était)\b)|"
+    r",\s+(?=[A-ZÄÖÜ][\w-]+\s+(ist|sind|hat|haben|war|wurde|is|has|was|est|a)\b)|,\s+(?=(the same year|in the same year|when|while|whereas|which|who|where|after|before|and|but|"
     r"während|wobei|als|nachdem|bevor|und|aber|doch|tandis que|alors que|lorsque|quand|après|avant|et|mais)\b)"
     r"|\s+(?=(while|whereas|während|tandis que)\s)")
 
@@ -247,8 +248,8 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
             # force is the lower one
             relation, status, stated = min(kinds, key=PRIORITY.get), "signed", True
         others = [p for p in members if p.place.place_id != c_hub.place_id]
-        others = [p for p in others if not (p.place.kind != "city" and any(
-            o.place.kind == "city" and o.place.country == p.place.country for o in others))]
+        others = [p for p in others if not (p.place.kind != "city" and any(  # "Kunming … du Yunnan"
+            o.place.kind == "city" and o.place.country == p.place.country and o.start < p.start for o in others))]
         owned = {id(d) for o in others if (d := _own_date(text, o, [], clause_dates))}
         for k, other in enumerate(others):
             if contains(c_hub, other.place) or contains(other.place, c_hub):
