@@ -76,7 +76,9 @@ def analyse(result: DocResult, lap) -> None:
 
 
 def _is_place_name(gazetteer, name: str) -> bool:
-    return gazetteer.country_code(name) is not None or gazetteer.resolve(name, ner_label="LOC") is not None
+    """A country or a place, also in the German genitive ("Chinas", "Duisburgs")."""
+    return any(gazetteer.country_code(n) is not None or gazetteer.resolve(n, ner_label="LOC") is not None
+               for n in (name, name[:-1] if name.endswith("s") else name))
 
 
 def _company_ids(text: str, companies) -> dict[str, str]:

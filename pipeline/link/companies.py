@@ -27,7 +27,10 @@ NON_COMPANY = re.compile(
     r"parlament|landtag|bundestag|administration|verwaltung|police|polizei|army|court|gericht|"
     r"region|province|provinz|district|bezirk|county|landkreis|city|stadt|ville|port authority|"
     r"hafenbehörde|network|netzwerk|réseau|alliance|program\w*|projekt|project|projet|plan|"
-    r"award|preis|prix|year|jahr|année|day|tag|week|woche|jumelage|partnerschaft|twinning)\b",
+    r"award|preis|prix|year|jahr|année|day|tag|week|woche|jumelage|partnerschaft|twinning|"
+    r"mayor|maire|\w*bürgermeister\w*|minister|president|präsident|président)\b"
+    r"|\w(kammer|ministerium|verband|verein|behörde|agentur|hochschule|universität|klinikum|stiftung|messe|"
+    r"verwaltung|regierung)\b",
     re.IGNORECASE)
 BUSINESS_WORDS = re.compile(
     r"(\b(gmbh|ag|se|kg|kgaa|s\.a\.|sa|sas|sarl|sca|s\.p\.a\.|spa|n\.v\.|b\.v\.|plc|ltd\.?|limited|inc\.?|corp\.?|"
