@@ -6,7 +6,6 @@ on plain records, so it is testable without a model.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import replace
 
 from .annotate import LANGUAGES, Annotation, annotate, iter_segments
@@ -144,7 +143,9 @@ def _is_listed_place(text: str, start: int, end: int, found: list[PlaceSpan], ga
         return True
     if _LISTED_YEAR.match(text, end) or _PARTNER_WORD_BEFORE.search(text[max(0, start - 45):start]):
         return True
-    return bool(found) and 0 <= start - found[-1].end <= 30 and _LIST_GAP.fullmatch(text[found[-1].end:start]) is not None
+    previous = found[-1] if found else None
+    return previous is not None and 0 <= start - previous.end <= 30 \
+        and _LIST_GAP.fullmatch(text[previous.end:start]) is not None
 
 
 def _has_other_words(rest: str, gazetteer) -> bool:

@@ -103,8 +103,10 @@ def pick_date(dates, anchor: int, text: str, lang: str):
 
 
 CLAUSE_BREAK = re.compile(
-    r";\s+|:\s+|,\s+(?=(war|ist|sind|hat|haben|wird|wurde|waren|was|is|are|were|has|had|est|sont|était)\b)|"
-    r",\s+(?=[A-ZÄÖÜ][\w-]+\s+(ist|sind|hat|haben|war|wurde|is|has|was|est|a)\b)|,\s+(?=(the same year|in the same year|when|while|whereas|which|who|where|after|before|and|but|"
+    r";\s+|:\s+"
+    r"|,\s+(?=(war|ist|sind|hat|haben|wird|wurde|waren|was|is|are|were|has|had|est|sont|était)\b)"
+    r"|,\s+(?=[A-ZÄÖÜ][\w-]+\s+(ist|sind|hat|haben|war|wurde|is|has|was|est|a)\b)"
+    r"|,\s+(?=(the same year|in the same year|when|while|whereas|which|who|where|after|before|and|but|"
     r"während|wobei|als|nachdem|bevor|und|aber|doch|tandis que|alors que|lorsque|quand|après|avant|et|mais)\b)"
     r"|\s+(?=(while|whereas|während|tandis que)\s)")
 

@@ -43,9 +43,11 @@ CUE_LIST = re.compile(
     r"giants|Unternehmen|Firmen|Konzerne|Konzernen|Riesen|Hersteller|Herstellern|Marken|entreprises|sociétés|"
     r"groupes|firmes|industriels)\b[^.;:]{0,40}?\b(such as|like|including|include|namely|wie|darunter|etwa|"
     r"u\.\s?a\.|comme|telles? que|dont|notamment|parmi lesquelles)\b", re.IGNORECASE)
-DESCRIPTOR = (r"(company|firm|carmaker|automaker|chipmaker|manufacturer|builder|operator|giant|maker|supplier|retailer|insurer|"
+DESCRIPTOR = (r"(company|firm|carmaker|automaker|chipmaker|manufacturer|builder|operator|giant|maker|supplier|"
+              r"retailer|insurer|"
               r"\w*hersteller|\w*dienstleister|\w*anbieter|\w*betreiber|\w*bauer|\w*gesellschaft|"
-              r"conglomerate|producer|provider|cooperative|coopérative|genossenschaft|\w*unternehmen|\w*konzern|konzern|hersteller|\w*logistiker|"
+              r"conglomerate|producer|provider|cooperative|coopérative|genossenschaft|\w*unternehmen|\w*konzern|"
+              r"\w*logistiker|"
               r"autobauer|firma|entreprise|société|constructeur|fabricant|opérateur|équipementier|transporteur|"
               r"groupe|group|bank|banque)")
 _LOWER_WORDS = r"(?:\s+(?-i:[a-zäöüßéèàâêîôûç'’-]+)){0,3}"  # "le constructeur de poids lourds Scania"

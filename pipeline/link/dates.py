@@ -411,8 +411,8 @@ def _language_rules(lang: str) -> list[_Rule]:
             (rf"\bvor\s+{num}\s+(?P<unit>Jahren|Jahrzehnten)\b", _resolve_years_ago, "jahr"),
             (rf"{num}\s+(?P<unit>Jahre|Jahrzehnte)\s+(?:[\w-]+\s+)?\w*(?:partnerschaft|freundschaft|jumelage)\w*",
              anniversary, "jahr"),
-            (rf"(?<![\w.,])(?P<n>\d{{1,3}}-|[^\W\d_]+?)jährige[nmrs]?\s+\w+", anniversary, "jährige"),
-            (rf"(?<![\w.,])(?P<n>\d{{1,3}})\.\s+(?:Jahrestag|Jubiläum|Partnerschaftsjubiläum)", anniversary),
+            (r"(?<![\w.,])(?P<n>\d{1,3}-|[^\W\d_]+?)jährige[nmrs]?\s+\w+", anniversary, "jährige"),
+            (r"(?<![\w.,])(?P<n>\d{1,3})\.\s+(?:Jahrestag|Jubiläum|Partnerschaftsjubiläum)", anniversary),
             (rf"\bseit\s+{num}\s+(?P<unit>Jahren|Jahrzehnten)\b", anniversary, "jahr"),
         ]
     qual = r"(?:(?:à\s+la\s+)?mi-|(?:au\s+)?début\s+|(?:à\s+la\s+)?fin\s+|courant\s+)"
