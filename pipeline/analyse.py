@@ -21,6 +21,7 @@ _FEATURE_AFTER = re.compile(
     r"[\s-]+(River|Fluss|Lake|See|Sea|Mountains?|Gebirge|Street|Straße|Square|Platz|Road|Avenue|Bridge|"
     r"Brücke|Cathedral|Garden|Gardens|Ufer|rivière|fleuve|Valley|Tal|Bay|Island|Insel)\b")
 _COUNTRY_AFTER = re.compile(r",\s*([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)")
+_CELL_BREAK = re.compile(r"[\t\n]")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _GENITIVE = re.compile(r"\b([A-ZÄÖÜ][\wäöüß-]{3,})s\b")
 _LISTED_YEAR = re.compile(r"\s*\((seit |since |depuis |en |in )?\d{4}\)")  # "Kirkcaldy (seit 1962)"
@@ -100,7 +101,8 @@ def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[Pla
     for sent in ann.sentences:
         codes = {c for w in _WORDS.findall(text[sent.start:sent.end]) if (c := gazetteer.country_code(w))}
         sentence_countries.append((sent, codes))
-    others = [(e.start, e.end, e.label) for e in ann.entities if e.label in ("ORG", "PER", "MISC", "NORP", "FAC")]
+    others = [(e.start, e.end, e.label) for e in ann.entities if e.label in ("ORG", "PER", "MISC", "NORP", "FAC")
+              and not _CELL_BREAK.search(text, e.start, e.end)]  # an entity across table cells is noise
     others += [(s, e, "ORG") for s, e in companies]
     candidates: dict[tuple[int, int], str | None] = {}
     for e in ann.entities:
