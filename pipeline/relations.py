@@ -1,12 +1,19 @@
 """Stage 6: linked places + dates + sentences -> typed city-pair relations, one per pair and document.
 
-A sentence states a relation when it has a relation trigger (models/relation_triggers.tsv) and
-two parties: places that are not part of an organisation's name ("University of Amiens"),
-not the same place, not a place and the region it lies in. With more than two places the
-sentence's first place (or the owner in "X's partner cities") is the hub the others pair with,
-so two partners of one city never pair with each other. A sentence that opens with "The city"
-carries the hub of the sentence before it. A table row under a partner-city heading pairs with
-the document's main place.
+A clause states a relation when it has a relation word (models/relation_triggers.tsv) and its
+parties: places that are not part of an organisation's name ("University of Amiens"), not a
+locative qualifier ("Ningbo in Zhejiang"), not the region a city of the same country lies in.
+Who pairs with whom:
+- the owner a clause names pairs with the others ("Duisburg's partner cities include A, B",
+  "zu den Partnerstädten Duisburgs"), so two partners of one city never pair with each other;
+- a list of partners with years, or after the relation word, belongs to the owner named just
+  before, the subject of the paragraph, or the document's city;
+- "The city signed …", "Bonn, its twin", "our partnerships with A and B" carry a subject from
+  before, a partner abroad being preferred;
+- otherwise the clause's first place is the hub ("X and Y signed", "X has partnerships with A");
+- a table row pairs with the document's city, or its two places with each other.
+Status and type come from the clause's own cues; the date from the partner's own year, else the
+clause's date nearest the relation word, never one of a visit, a celebration or a dateline.
 """
 from __future__ import annotations
 
