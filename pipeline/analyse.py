@@ -14,7 +14,7 @@ from .link.dates import find_dates
 from .link.places import load_gazetteer
 from .link.sectors import find_sectors
 from .records import DocResult, Mention, SectorHit
-from .relations import PlaceSpan, extract_relations
+from .relations import PlaceSpan, extract_relations, find_triggers
 
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _FEATURE_AFTER = re.compile(
@@ -98,11 +98,16 @@ def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[Pla
     small English models do with "Edinburgh") must be a region, a city of some size, or be followed
     by its country ("Cegled, Hungary"): small towns called "Summit" or "Area" are words, not places."""
     sentence_countries = []
+
+    def language_at(pos: int) -> str:
+        return next((s.language for s, _ in sentence_countries if s.start <= pos < s.end), "en")
+
     for sent in ann.sentences:
         codes = {c for w in _WORDS.findall(text[sent.start:sent.end]) if (c := gazetteer.country_code(w))}
         sentence_countries.append((sent, codes))
+    # an entity across table cells, or one holding a relation word ("Hefeis Partnerstädten"), is noise
     others = [(e.start, e.end, e.label) for e in ann.entities if e.label in ("ORG", "PER", "MISC", "NORP", "FAC")
-              and not _CELL_BREAK.search(text, e.start, e.end)]  # an entity across table cells is noise
+              and not _CELL_BREAK.search(text, e.start, e.end) and not find_triggers(e.text, language_at(e.start))]
     others += [(s, e, "ORG") for s, e in companies]
     candidates: dict[tuple[int, int], str | None] = {}
     for e in ann.entities:
