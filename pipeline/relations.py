@@ -126,6 +126,8 @@ _DATELINE = re.compile(r"[A-ZÄÖÜÉ][A-ZÄÖÜÉ .'’/-]{2,40},[^()\n]{0,40}\
 _OFFICIAL_OF = re.compile(  # "the mayor of Foshan": the other signatory is the document's own official
     r"\b(mayor|lord mayor|Bürgermeister\w*|Oberbürgermeister\w*|maire|délégation|delegation)\s+"
     r"(of|von|aus|de|du|d['’])\s+(the\s+)?$", re.IGNORECASE)
+_BETWEEN = re.compile(r"\b(between|zwischen|entre)\s+((the|den|dem|der|l['’]|la|le|les)\s*)?(\w+\s+)?$",
+                      re.IGNORECASE)
 _RELATIVE = re.compile(r"\s*(which|who|that|die|der|das|welche|qui|que|lesquelles|lesquels)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"(our|unser|notre|nos)\b", re.IGNORECASE)
 
@@ -177,8 +179,9 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
     elif len(chunk.split()) > 12:
         context.table_relation = None
     owner = _owner(text, sent.start, parties)
-    opener = owner or (parties[0] if parties else None)
-    opener = opener.place if opener and (opener.start - sent.start < 30 or opener is owner) else None
+    # the place the sentence opens with, else the owner it names
+    first = parties[0] if parties and parties[0].start - sent.start < 30 else None
+    opener = (first or owner).place if (first or owner) else None
     previous_owner, context.owner = context.owner, owner.place if owner and triggers else None
     local_subject = context.subject if context.paragraph == sent.paragraph else None
     if opener is not None:
@@ -188,7 +191,7 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         return []
     found = []
     clauses = split_clauses(text, sent.start, sent.end)
-    in_clause = [[p for p in parties if cs <= p.start < ce] for cs, ce in clauses]
+    in_clause = [_unique([p for p in parties if cs <= p.start < ce]) for cs, ce in clauses]
     free_dates = [d for d in sent_dates if not any(cs <= d.start < ce and m for (cs, ce), m in zip(clauses, in_clause))]
     hub: Place | None = None
     pending: Place | None = None  # the first place of a clause without trigger ("Aquitaine, today part of …,")
@@ -229,7 +232,12 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
                   if p is not None and p.country != members[0].place.country]
         carried = abroad[0] if abroad else (main_place if first_person else (context.subject or main_place))
         clause_dates = [d for d in sent_dates if c_start <= d.start < c_end] + free_dates
-        if listed and outside:
+        if len(members) >= 2 and _BETWEEN.search(text, max(c_start, members[0].start - 20), members[0].start) \
+                and re.fullmatch(r"\s*(and|und|et)\s+((the|die|der|dem|le|la|l['’])\s*)?(\w+\s+)?",
+                                 text[members[0].end:members[1].start]):
+            c_hub, confidence = members[0].place, 0.9  # "between Bavaria and Shandong"
+            members = members[:2]
+        elif listed and outside:
             c_hub, confidence = outside[0].place, 0.9
         elif anaphoric and carried is not None:
             c_hub, confidence = carried, 0.7
@@ -315,7 +323,7 @@ def _parties(text: str, sent, places: list[PlaceSpan], companies, lang: str) -> 
              and not any(cs <= p.start and p.end <= ce for cs, ce in companies)
              and not _in_company_parenthesis(text, p, companies)
              and not is_org_modifier(text, p, lang, sent.start, sent.end)]
-    spans = _unique(spans)
+    spans = sorted((p for p in spans if p.place.kind != "country"), key=lambda p: p.start)
     kept = []
     for k, span in enumerate(spans):
         prev = spans[k - 1] if k else None
@@ -351,12 +359,9 @@ def _in_company_parenthesis(text: str, span: PlaceSpan, companies) -> bool:
 
 
 def _unique(spans: list[PlaceSpan]) -> list[PlaceSpan]:
-    seen, out = set(), []
-    for span in sorted(spans, key=lambda s: s.start):
-        if span.place.place_id not in seen and span.place.kind != "country":
-            seen.add(span.place.place_id)
-            out.append(span)
-    return out
+    """The first mention of each place."""
+    seen: set[str] = set()
+    return [p for p in spans if not (p.place.place_id in seen or seen.add(p.place.place_id))]
 
 
 def _listed_after(text: str, pos: int, members: list[PlaceSpan]) -> list[PlaceSpan]:
@@ -383,8 +388,8 @@ def _owner(text: str, clause_start: int, parties: list[PlaceSpan]) -> PlaceSpan 
     for span in parties:
         after = text[span.end:span.end + 30]
         before = text[max(clause_start, span.start - 40):span.start]
-        if re.match(r"^(['’]s|s)?\s+([a-z]+\s+){0,2}?(sister|twin|partner|friendship|international)", after,
-                    re.IGNORECASE):
+        if re.match(r"^(['’]s|s)?\s+((?-i:[a-z]+)\s+){0,2}?(sister|twin|partner|friendship|international)", after,
+                    re.IGNORECASE) and not re.match(r"^\s+(and|und|et)\b", after):
             return span
         if _OWNED_BY.search(before) and re.match(r"^s?(?!\w)", after) and not re.match(r"^s?\s*(und|and|et)\b", after):
             return span

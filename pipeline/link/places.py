@@ -104,10 +104,12 @@ class Gazetteer:
         if not candidates:
             return None
         near = set(near_countries)
+        city_named = any(place.kind == "city" and own for place, own in candidates)
 
         def rank(candidate: tuple[Place, bool]) -> tuple:
             place, own = candidate
-            size = place.population or (BIG_CITY if place.kind in LARGE_REGIONS else 0)
+            # a region counts as a big city, but yields to a city of its own name ("Bremen") without a kind word
+            size = place.population or (BIG_CITY if place.kind in LARGE_REGIONS and not city_named else 0)
             weight = OWN_NAME_WEIGHT if own else 1
             return (place.country in near, _kind_score(place.kind, kind), size * weight, own, place.place_id)
 
