@@ -179,9 +179,11 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
     elif len(chunk.split()) > 12:
         context.table_relation = None
     owner = _owner(text, sent.start, parties)
-    # the place the sentence opens with, else the owner it names
+    # what the sentence is about: the owner it names ("Jinan is one of the twin towns of Augsburg"),
+    # unless the owner only sits in an apposition of the place it opens with ("Lyon, Guangzhou's sister city,")
     first = parties[0] if parties and parties[0].start - sent.start < 30 else None
-    opener = (first or owner).place if (first or owner) else None
+    in_apposition = first and owner and re.fullmatch(r"\s*,\s*", text[first.end:owner.start])
+    opener = (first if in_apposition or not owner else owner).place if (first or owner) else None
     previous_owner, context.owner = context.owner, owner.place if owner and triggers else None
     local_subject = context.subject if context.paragraph == sent.paragraph else None
     if opener is not None:
