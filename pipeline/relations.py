@@ -390,8 +390,9 @@ def _owner(text: str, clause_start: int, parties: list[PlaceSpan]) -> PlaceSpan 
     for span in parties:
         after = text[span.end:span.end + 30]
         before = text[max(clause_start, span.start - 40):span.start]
-        if re.match(r"^(['’]s|s)?\s+((?-i:[a-z]+)\s+){0,2}?(sister|twin|partner|friendship|international)", after,
-                    re.IGNORECASE) and not re.match(r"^\s+(and|und|et)\b", after):
+        genitive = re.match(r"['’]?s", after) or (text[span.end - 1] == "s" and not span.place.name.endswith("s"))
+        if genitive and re.match(r"^(['’]?s)?\s+((?-i:[a-z]+)\s+){0,2}?(sister|twin|partner|friendship|international)",
+                                 after, re.IGNORECASE):
             return span
         if _OWNED_BY.search(before) and re.match(r"^s?(?!\w)", after) and not re.match(r"^s?\s*(und|and|et)\b", after):
             return span
