@@ -5,39 +5,16 @@ on plain records, so it is testable without a model.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
-from .annotate import LANGUAGES, Annotation, annotate, iter_segments
+from .annotate import LANGUAGES, annotate, iter_segments
 from .link.companies import find_companies, group_document_companies
 from .link.dates import find_dates
+from .link.place_mentions import link_places, main_places
 from .link.places import load_gazetteer
 from .link.sectors import find_sectors
 from .records import DocResult, Mention, SectorHit
-from .relations import PlaceSpan, extract_relations, find_triggers
-
-_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
-_FEATURE_AFTER = re.compile(
-    r"[\s-]+(River|Fluss|Lake|See|Sea|Mountains?|Gebirge|Street|Straße|Square|Platz|Road|Avenue|Bridge|"
-    r"Brücke|Cathedral|Garden|Gardens|Ufer|rivière|fleuve|Valley|Tal|Bay|Island|Insel)\b")
-_COUNTRY_AFTER = re.compile(r",\s*([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)")
-_CELL_BREAK = re.compile(r"[\t\n]")
-_POSSESSIVE = re.compile(r"['’]s\b")
-_GENITIVE = re.compile(r"\b([A-ZÄÖÜ][\wäöüß-]{3,})s\b")
-_LISTED_YEAR = re.compile(r"\s*\((seit |since |depuis |en |in )?\d{4}\)")  # "Kirkcaldy (seit 1962)"
-_NAMED_CITY = re.compile(r"\b(?i:ville|city|town|stadt|commune|municipality|gemeinde)\s+(?:de\s+|d['’]|of\s+)?"
-                         r"([A-ZÄÖÜÉ][\w'’-]+(?:[ -][A-ZÄÖÜÉ][\w'’-]+)*)")
-_PARTNER_WORD_BEFORE = re.compile(
-    r"(partner\w*|sister cities|twin towns?|twinned with|jumel\w*|Partnerst[aä]dt\w*|Partnerschaft\w*|"
-    r"\w*freundschaft\w*|friendship\w*|amitié|\w*vertrag|agreement|accord)\s*:?\s*"
-    r"((with|mit|avec)\s+)?((the|die|der|dem|den|le|la|l['’])\s*)?([a-zäöüéè-]+\s+)?$", re.IGNORECASE)
-_LIST_GAP = re.compile(r"\s*(\([^)]*\))?\s*(,|and|und|et|sowie)\s*((the|die|der|dem|den|le|la|l['’])\s*)?"
-                       r"([a-zäöüéè-]+\s+)?")
-MIN_UNTAGGED_POPULATION = 100_000
-# A city's own government signs for it: the place in "City of Edinburgh Council" is a party.
-_GOVERNMENT = re.compile(
-    r"\b(council|government|municipality|municipal|city hall|mayor|city of|rathaus|stadtrat|stadtverwaltung|"
-    r"regierung|senat|stadt|mairie|conseil|gouvernement|ville de|métropole)\b", re.IGNORECASE)
+from .relations import extract_relations
 
 
 def analyse(result: DocResult, lap) -> None:
@@ -88,102 +65,3 @@ def _company_ids(text: str, companies) -> dict[str, str]:
         if text[prev_end:start].strip() == "(":
             ids[name] = ids[prev]
     return ids
-
-
-def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[PlaceSpan]:
-    """Places named in analysed sentences: NER locations plus gazetteer names the NER missed, each
-    resolved with the countries named in the same sentence as context.
-
-    A name the NER did not tag as a location (untagged, or tagged as a person or organisation, as
-    small English models do with "Edinburgh") must be a region, a city of some size, or be followed
-    by its country ("Cegled, Hungary"): small towns called "Summit" or "Area" are words, not places."""
-    sentence_countries = []
-
-    def language_at(pos: int) -> str:
-        return next((s.language for s, _ in sentence_countries if s.start <= pos < s.end), "en")
-
-    for sent in ann.sentences:
-        codes = {c for w in _WORDS.findall(text[sent.start:sent.end]) if (c := gazetteer.country_code(w))}
-        sentence_countries.append((sent, codes))
-    # an entity across table cells, or one holding a relation word ("Hefeis Partnerstädten"), is noise
-    others = [(e.start, e.end, e.label) for e in ann.entities if e.label in ("ORG", "PER", "MISC", "NORP", "FAC")
-              and not _CELL_BREAK.search(text, e.start, e.end) and not find_triggers(e.text, language_at(e.start))]
-    others += [(s, e, "ORG") for s, e in companies]
-    candidates: dict[tuple[int, int], str | None] = {}
-    for e in ann.entities:
-        if e.label == "LOC":
-            candidates[(e.start, e.end)] = "LOC"
-    for sent, _ in sentence_countries:
-        masked = _POSSESSIVE.sub("  ", text[sent.start:sent.end])  # "Edinburgh's" -> "Edinburgh  "
-        if sent.language == "de":  # genitive "Duisburgs Partnerstadt" -> "Duisburg  Partnerstadt"
-            masked = _GENITIVE.sub(lambda m: m.group(1) + " " if gazetteer.resolve(m.group(1)) else m.group(), masked)
-        for s, e, _ in gazetteer.scan(masked):
-            candidates.setdefault((sent.start + s, sent.start + e), None)
-        for m in _NAMED_CITY.finditer(text, sent.start, sent.end):  # "la Ville de Tours", "die Stadt Essen"
-            candidates[m.span(1)] = "LOC"
-    found: list[PlaceSpan] = []
-    for (start, end), label in sorted(candidates.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
-        if any(os_ <= start and end <= oe and (oe - os_) > (end - start) and not _GOVERNMENT.search(text, os_, oe)
-               and _has_other_words(text[os_:start] + " " + text[end:oe], gazetteer) for os_, oe, _ in others):
-            continue  # part of an organisation's or a person's name (a city's own council still names it)
-        if any(f.start <= start < f.end or start <= f.start < end for f in found):
-            continue
-        if _FEATURE_AFTER.match(text, end):
-            continue  # "the Somme River", "Rhein-Ufer"
-        near = next((codes for sent, codes in sentence_countries if sent.start <= start < sent.end), set())
-        place = _resolve(gazetteer, text[start:end], near, label)
-        if place is None or place.kind == "country":
-            continue
-        if label != "LOC" and place.kind == "city" and (place.population or 0) < MIN_UNTAGGED_POPULATION \
-                and not _is_listed_place(text, start, end, found, gazetteer, place):
-            continue
-        found.append(PlaceSpan(start, end, place))
-    return sorted(found, key=lambda p: p.start)
-
-
-def _is_listed_place(text: str, start: int, end: int, found: list[PlaceSpan], gazetteer, place) -> bool:
-    """Context that makes a small town's name a place: its country after it ("Cegled, Hungary"), a
-    year in parentheses ("Kirkcaldy (seit 1962)"), a partner word before it ("Partnerstädten
-    Bourges"), or a place it is listed with ("Bourges und Inverness")."""
-    country = _COUNTRY_AFTER.match(text, end)
-    if country and gazetteer.country_code(country.group(1)) == place.country:
-        return True
-    if _LISTED_YEAR.match(text, end) or _PARTNER_WORD_BEFORE.search(text[max(0, start - 45):start]):
-        return True
-    previous = found[-1] if found else None
-    return previous is not None and 0 <= start - previous.end <= 30 \
-        and _LIST_GAP.fullmatch(text[previous.end:start]) is not None
-
-
-def _has_other_words(rest: str, gazetteer) -> bool:
-    """Whether an entity holds more than a place and its country ("Windsor, Canada" is no organisation)."""
-    return any(len(w) > 1 and gazetteer.country_code(w) is None for w in _WORDS.findall(rest))
-
-
-def _resolve(gazetteer, name: str, near, label):
-    name = re.sub(r"(['’]s?)$", "", name.strip())
-    place = gazetteer.resolve(name, near_countries=sorted(near), ner_label=label)
-    if place is None and len(name) > 4 and name.endswith(("s", "er")):  # German "Düsseldorfs", "Duisburger"
-        stem = name[:-1] if name.endswith("s") else name[:-2]
-        place = gazetteer.resolve(stem, near_countries=sorted(near), ner_label="LOC")
-        if place is not None and (place.kind != "city" or (place.population or 0) < 100_000):
-            place = None
-    return place
-
-
-def main_places(doc, places: list[PlaceSpan]) -> list:
-    """The cities a document is about, most central first: named most often in any form (also
-    "Nürnberger", "Duisburgs", "Hamburg's"), a mention in the title counting three times."""
-    title_end = doc.paragraphs[0].end if doc.paragraphs else 0
-    forms: dict[str, set[str]] = {}
-    first: dict[str, int] = {}
-    for p in places:
-        if p.place.kind == "city":
-            forms.setdefault(p.place.place_id, set()).add(doc.text[p.start:p.end])
-            first.setdefault(p.place.place_id, p.start)
-    counts = {}
-    for pid, names in forms.items():
-        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")(?:s|er|ern|['’]s)?\b")
-        counts[pid] = sum(3 if m.start() < title_end else 1 for m in pattern.finditer(doc.text))
-    by_id = {p.place.place_id: p.place for p in places}
-    return [by_id[pid] for pid in sorted(counts, key=lambda pid: (-counts[pid], first[pid]))]

@@ -56,6 +56,15 @@ class Place:
 
 
 @dataclass(frozen=True, slots=True)
+class PlaceSpan:
+    """A place named in the text: where, and which place it was linked to."""
+
+    start: int
+    end: int
+    place: Place
+
+
+@dataclass(frozen=True, slots=True)
 class Mention:
     doc_id: str
     type: str  # PLACE, COMPANY, DATE, SECTOR, ORG, PERSON, ...

@@ -22,17 +22,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .config import MODELS
-from .records import Place, Relation
+from .records import Place, PlaceSpan, Relation
 
 PRIORITY = {"sister_city": 3, "friendship_city": 2, "cooperation": 1}
 PRECISION_RANK = {"day": 3, "month": 2, "year": 1, None: 0}
-
-
-@dataclass(frozen=True, slots=True)
-class PlaceSpan:
-    start: int
-    end: int
-    place: Place
 
 
 @dataclass(frozen=True, slots=True)

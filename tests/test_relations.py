@@ -1,0 +1,105 @@
+"""City-pair relations from plain records: sentences, gazetteer places and dates, no spaCy model."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.annotate import Annotation, Sentence, split_sentences
+from pipeline.link.dates import find_dates
+from pipeline.link.place_mentions import link_places, main_places
+from pipeline.link.places import load_gazetteer
+from pipeline.records import Paragraph, TextDoc
+from pipeline.relations import extract_relations, merge_relations, split_clauses
+
+
+def relations_of(text: str, lang: str = "en", published: str | None = None, companies=()):
+    """The relations of a one-paragraph text, with places from the gazetteer alone (no NER)."""
+    sentences = tuple(Sentence(s, e, lang, 0) for s, e in split_sentences(text, 0, len(text)))
+    annotation = Annotation(sentences, ())
+    places = link_places(text, annotation, load_gazetteer(), list(companies))
+    doc = TextDoc("d", text, paragraphs=(Paragraph(0, 0, len(text), lang),), language=lang)
+    found = extract_relations("d", text, sentences, places, find_dates(text, lang, published), list(companies),
+                              main_places(doc, places))
+    return {frozenset((r.a.name, r.b.name)): r for r in found}
+
+
+def test_relations_two_cities_signing_with_a_day_date():
+    pairs = relations_of("On May 9, 2018, Zhengzhou and Amiens signed a letter of intent to establish a "
+                         "sister city relationship.")
+    r = pairs[frozenset(("Zhengzhou", "Amiens"))]
+    assert (r.relation, r.status, r.date, r.date_precision) == ("sister_city", "proposed", "2018-05-09", "day")
+
+
+def test_relations_partners_of_one_city_are_not_paired_with_each_other():
+    pairs = relations_of("Duisburg's partner cities include Portsmouth (1950), Calais (1964) and Vilnius (1985).")
+    assert set(pairs) == {frozenset(("Duisburg", x)) for x in ("Portsmouth", "Calais", "Vilnius")}
+    assert pairs[frozenset(("Duisburg", "Calais"))].date == "1964"
+
+
+def test_relations_subject_is_carried_into_the_next_sentence():
+    pairs = relations_of("Hefei signed a twinning agreement with Osnabrück in 1984. "
+                         "The city also signed a friendship agreement with Belfort in 2013.")
+    belfort = pairs[frozenset(("Hefei", "Belfort"))]
+    assert (belfort.relation, belfort.date) == ("friendship_city", "2013")
+    assert frozenset(("Osnabrück", "Belfort")) not in pairs
+
+
+def test_relations_agreements_between_organisations_are_not_city_pairs():
+    pairs = relations_of("The University of Bordeaux and Wuhan University signed a cooperation agreement "
+                         "in 2019.")
+    assert pairs == {}
+
+
+@pytest.mark.parametrize("lang, text, pair, relation, status", [
+    ("de", "Die Partnerstädte Bonn und Chengdu feiern ihr Jubiläum.", ("Bonn", "Chengdu"), "sister_city",
+     "signed"),
+    ("de", "Der Stadtrat hat beschlossen, eine Städtepartnerschaft zwischen Erlangen und Wuxi einzugehen.",
+     ("Erlangen", "Wuxi"), "sister_city", "proposed"),
+    ("fr", "Rennes et Jinan ont signé une charte d'amitié en 2015.", ("Rennes", "Jinan"), "friendship_city",
+     "signed"),
+    ("fr", "Nantes et Ningbo envisagent un accord de coopération décentralisée.", ("Nantes", "Ningbo"),
+     "cooperation", "proposed"),
+    ("en", "Guangzhou envisages upgrading its friendly ties with Linz to a full sister-city relationship.",
+     ("Guangzhou", "Linz"), "friendship_city", "signed"),
+])
+def test_relations_type_and_status_by_language(lang, text, pair, relation, status):
+    r = relations_of(text, lang)[frozenset(pair)]
+    assert (r.relation, r.status) == (relation, status)
+
+
+def test_relations_anniversary_dates_the_founding_not_the_celebration():
+    pairs = relations_of("Yesterday Duisburg and Wuhan celebrated 40 years of partnership.", published="2022-10-09")
+    assert pairs[frozenset(("Duisburg", "Wuhan"))].date == "1982"
+
+
+def test_relations_same_pair_twice_is_one_row_with_the_tie_in_force():
+    pairs = relations_of("Bordeaux and Wuhan have been twin cities since 1998. "
+                         "Bordeaux and Wuhan plan a new cooperation agreement on wine.")
+    assert len(pairs) == 1
+    r = pairs[frozenset(("Bordeaux", "Wuhan"))]
+    assert (r.relation, r.status, r.date) == ("sister_city", "signed", "1998")
+
+
+def test_relations_region_a_city_lies_in_is_no_party():
+    pairs = relations_of("Jinan in East China's Shandong province is twinned with Rennes.")
+    assert set(pairs) == {frozenset(("Jinan", "Rennes"))}
+
+
+def test_relations_table_rows_pair_with_the_documents_city():
+    text = ("Guangzhou has partners in Europe.\n\nPartner city\tCountry\tType\tSince\n"
+            "Bari\tItaly\tSister city\t1986\nLinz\tAustria\tFriendship city\t2006")
+    pairs = relations_of(text)
+    assert pairs[frozenset(("Guangzhou", "Bari"))].date == "1986"
+    assert pairs[frozenset(("Guangzhou", "Linz"))].relation == "friendship_city"
+
+
+def test_relations_clauses_split_at_relative_and_contrast_words():
+    text = "Milan keeps twinnings with Frankfurt, but its link with Shanghai is the busiest."
+    clauses = [text[s:e] for s, e in split_clauses(text, 0, len(text))]
+    assert clauses == ["Milan keeps twinnings with Frankfurt", "but its link with Shanghai is the busiest."]
+
+
+def test_relations_merge_prefers_signed_and_earliest_year():
+    pairs = relations_of("Lyon and Guangzhou signed a twinning agreement in 1988. "
+                         "In 2023 Lyon and Guangzhou signed a sister city action plan.")
+    assert pairs[frozenset(("Lyon", "Guangzhou"))].date == "1988"
+    assert merge_relations([]) == []
