@@ -121,6 +121,11 @@ _OFFICIAL_OF = re.compile(  # "the mayor of Foshan": the other signatory is the 
     r"(of|von|aus|de|du|d['’])\s+(the\s+)?$", re.IGNORECASE)
 _BETWEEN = re.compile(r"\b(between|zwischen|entre)\s+((the|den|dem|der|l['’]|la|le|les)\s*)?(\w+\s+)?$",
                       re.IGNORECASE)
+_CITY_NP = re.compile(r"\b(die|diese|the|this|la|cette)\s+(Stadt|city|town|ville|Metropole|métropole)\b"
+                      r"(?!\s+(of\s+|de\s+|d['’])?(?-i:[A-ZÄÖÜÉ]))", re.IGNORECASE)
+_PREPOSITION_BEFORE = re.compile(  # "Neben Changzhou hat Essen …": a place after a preposition is no subject
+    r"\b(neben|besides|mit|with|in|im|nach|to|from|von|aus|für|for|bei|avec|à|dans|en|de|du|vers|pour)\s+$",
+    re.IGNORECASE)
 _RELATIVE = re.compile(r"\s*(which|who|that|die|der|das|welche|qui|que|lesquelles|lesquels)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"(our|unser|notre|nos)\b", re.IGNORECASE)
 
@@ -174,7 +179,8 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
     owner = _owner(text, sent.start, parties)
     # what the sentence is about: the owner it names ("Jinan is one of the twin towns of Augsburg"),
     # unless the owner only sits in an apposition of the place it opens with ("Lyon, Guangzhou's sister city,")
-    first = parties[0] if parties and parties[0].start - sent.start < 30 else None
+    subjects = [p for p in parties if not _PREPOSITION_BEFORE.search(text, max(sent.start, p.start - 12), p.start)]
+    first = subjects[0] if subjects and subjects[0].start - sent.start < 40 else None
     in_apposition = first and owner and re.fullmatch(r"\s*,\s*", text[first.end:owner.start])
     opener = (first if in_apposition or not owner else owner).place if (first or owner) else None
     previous_owner, context.owner = context.owner, owner.place if owner and triggers else None
@@ -220,7 +226,9 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         beside = possessive and len(members) == 1 and own and (
             re.fullmatch(r"\s*,\s*", text[members[0].end:c_start + possessive.start()])
             or c_start + possessive.end() <= members[0].start)
-        anaphoric = (opening and not apposition) or (possessive and ((listed and not outside) or beside))
+        # "Mit Sunderland und Tampere ist die Stadt verbunden": the city as a subject after its partners
+        inside = not opening and _CITY_NP.search(clause) and members[0].start < c_start + _CITY_NP.search(clause).start()
+        anaphoric = (opening and not apposition) or (possessive and ((listed and not outside) or beside)) or inside
         first_person = possessive and _FIRST_PERSON.match(possessive.group())
         # partners lie in different countries: "Die Stadt … mit Kunming" is not the Chinese city before
         abroad = [p for p in ([] if first_person else [context.subject]) + list(main_places)
