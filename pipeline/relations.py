@@ -231,8 +231,9 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         anaphoric = (opening and not apposition) or (possessive and ((listed and not outside) or beside)) or inside
         first_person = possessive and _FIRST_PERSON.match(possessive.group())
         # partners lie in different countries: "Die Stadt … mit Kunming" is not the Chinese city before
-        abroad = [p for p in ([] if first_person else [context.subject]) + list(main_places)
-                  if p is not None and p.country != members[0].place.country]
+        # "our …" and a later "the city" mean the document's own city; an opening "The city" the last subject
+        candidates = list(main_places) if first_person or inside else [context.subject, *main_places]
+        abroad = [p for p in candidates if p is not None and p.country != members[0].place.country]
         carried = abroad[0] if abroad else (main_place if first_person else (context.subject or main_place))
         clause_dates = [d for d in sent_dates if c_start <= d.start < c_end] + free_dates
         if len(members) >= 2 and _BETWEEN.search(text, max(c_start, members[0].start - 20), members[0].start) \
