@@ -148,6 +148,7 @@ class _Context:
     owner: Place | None = None  # the owner the last sentence named ("Nürnbergs Partnerstädte:")
     paragraph: int = -1  # where `subject` was named
     table_relation: str | None = None  # the relation a partner table's rows state
+    listing: tuple[Place, str] | None = None  # (hub, relation) of the last sentence that stated pairs
 
 
 def extract_relations(doc_id: str, text: str, sentences, places: list[PlaceSpan], dates,
@@ -188,8 +189,10 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
     if opener is not None:
         context.paragraph = sent.paragraph
     if not triggers:
+        continued = _continued_list(doc_id, text, sent, parties, sent_dates, context) if parties else []
         context.subject = opener or context.subject
-        return []
+        context.listing = context.listing if continued else None
+        return continued
     found = []
     clauses = split_clauses(text, sent.start, sent.end)
     in_clause = [_unique([p for p in parties if cs <= p.start < ce]) for cs, ce in clauses]
@@ -286,6 +289,31 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
                 date.precision if date else None, chunk.strip(), sent.start, sent.end, confidence), stated))
         hub = c_hub
     context.subject = opener or hub or context.subject
+    context.listing = (hub, found[-1][0].relation) if found and hub else None
+    return found
+
+
+def _continued_list(doc_id, text, sent, parties, dates, context) -> list:
+    """A sentence that goes on with the list of the one before: "Bourges and Dayton followed in the
+    1960s", "Liberec joined in 2001", "Hesse followed with Jiangxi in 1985"."""
+    lang = sent.language
+    if context.listing is None or not _search(lang, "continuation", text[sent.start:sent.end]):
+        return []
+    hub, relation = context.listing
+    members = _unique(parties)
+    with_partner = [m for m in members if re.match(r"\s+(followed|folgte|a suivi)\s+(with|mit|avec)\b", text[m.end:])]
+    if with_partner:
+        hub = with_partner[0].place
+    found = []
+    for other in (m for m in members if m.place.place_id != hub.place_id):
+        if contains(hub, other.place) or contains(other.place, hub) or (
+                other.place.country == hub.country and not with_partner):
+            continue
+        shared = [d for d in dates if re.search(r"\b(alle|all|both|beide|tous|toutes)\s*$", text[d.start - 8:d.start])]
+        date = _own_date(text, other, [], dates) or (shared or (dates if len(dates) == 1 else [None]))[0]
+        found.append((Relation(doc_id, hub, other.place, relation, "signed", date.iso if date else None,
+                               date.precision if date else None, text[sent.start:sent.end].strip(), sent.start,
+                               sent.end, 0.5), False))
     return found
 
 

@@ -103,3 +103,11 @@ def test_relations_merge_prefers_signed_and_earliest_year():
                          "In 2023 Lyon and Guangzhou signed a sister city action plan.")
     assert pairs[frozenset(("Lyon", "Guangzhou"))].date == "1988"
     assert merge_relations([]) == []
+
+
+def test_relations_a_list_goes_on_in_the_next_sentence_without_a_relation_word():
+    pairs = relations_of("Augsburg has been twinned with Inverness since 1956. "
+                         "Birmingham and Dayton followed in 1963, Nagoya in 1985.")
+    assert {frozenset(("Augsburg", x)) for x in ("Birmingham", "Dayton", "Nagoya")} <= set(pairs)
+    assert frozenset(("Birmingham", "Dayton")) not in pairs
+    assert pairs[frozenset(("Augsburg", "Nagoya"))].date == "1985"

@@ -335,7 +335,7 @@ def _numeric_rules(lang: str) -> list[_Rule]:
         (iso, _resolve_calendar),
         (rf"(?<![\w.])(?P<day>{_DAY})\.\s?(?P<mnum>{_MNUM})\.\s?(?P<year>{_YEAR})(?!\d|\.\d)", _resolve_calendar),
         slashed,
-        (rf"\((?P<d>{_YEAR})\)", _resolve_year_group),
+        (rf"\((?:(?:alle|all|both|beide|tous|toutes|since|seit|depuis)\s+)?(?P<d>{_YEAR})\)", _resolve_year_group),
         (rf"(?:^|(?<=[\t|]))[ ]*(?P<d>{_YEAR})[ ]*(?=[\t|]|$)", _resolve_year_group),
     ]
 
