@@ -367,6 +367,8 @@ def _parties(text: str, sent, places: list[PlaceSpan], companies, lang: str) -> 
         if span.place.kind != "city" and re.search(r"\b(in|im|en|dans)\s+(the\s+)?([a-zäöüé]+(ern|en|lichen)\s+)?$",
                                                    text[max(sent.start, span.start - 25):span.start]):
             continue  # "visited the city in eastern Zhejiang": where, not who
+        if prev and re.fullmatch(r"\s+(à|in|im|en)\s+", text[prev.end:span.start]):
+            continue  # "Neukölln à Berlin", "Wuhan in Hubei": the place the one before lies in
         if prev and span.place.kind != "city" and prev.place.kind == "city" \
                 and span.place.country == prev.place.country and text[prev.end:prev.end + 2].startswith(",") \
                 and not re.search(r"\b(and|und|et|with|mit|avec)\b", text[prev.end:span.start]):
