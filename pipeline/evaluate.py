@@ -3,21 +3,15 @@ from __future__ import annotations
 
 import json
 import tempfile
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
 from .config import Config
+from .link.companies import fold
 from .runner import run
 from .tables import load
 
 LANG_ORDER = ("all", "en", "de", "fr", "und")
-
-
-def fold(text: str | None) -> str:
-    text = unicodedata.normalize("NFKD", (text or "").casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c)).replace("-", " ")
-    return " ".join(text.split()).strip(" .,;:")
 
 
 def read_gold(paths) -> list[dict]:

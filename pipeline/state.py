@@ -93,10 +93,3 @@ def write_manifest(folder: Path, entries: dict[str, Entry], fingerprints: dict[s
     data = {"fingerprints": fingerprints,
             "files": {path: {k: getattr(e, k) for k in Entry.__slots__} for path, e in sorted(entries.items())}}
     (folder / MANIFEST).write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
-
-
-def read_fingerprints(snapshot: Path) -> dict[str, str]:
-    try:
-        return json.loads((snapshot / MANIFEST).read_text(encoding="utf-8")).get("fingerprints", {})
-    except (OSError, json.JSONDecodeError):
-        return {}

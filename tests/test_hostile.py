@@ -109,7 +109,16 @@ def hostile_run(tmp_path_factory):
     corpus = tmp_path_factory.mktemp("hostile")
     for name, (make, _, _) in FILES.items():
         make(corpus / name)
-    out = tmp_path_factory.mktemp("out")
+    result = _run_child(corpus, tmp_path_factory.mktemp("out"))
+    # the same run over two plain documents: what the models and indexes cost whatever the input
+    plain = tmp_path_factory.mktemp("plain")
+    (plain / "locked.txt").write_text("Duisburg und Wuhan sind seit 1982 Partnerstädte.", encoding="utf-8")
+    (plain / "vanishing.txt").write_text("Duisburg and Wuhan have been twin cities since 1982.", encoding="utf-8")
+    result["baseline_mb"] = _run_child(plain, tmp_path_factory.mktemp("plain-out"))["peak_mb"]
+    return result
+
+
+def _run_child(corpus, out) -> dict:
     child = subprocess.run([sys.executable, "-c", CHILD, str(corpus), str(out)], capture_output=True, text=True,
                            timeout=300)
     assert child.returncode == 0, child.stderr
@@ -129,8 +138,9 @@ def test_hostile_file_ends_with_its_own_error(hostile_run, name):
 
 
 def test_hostile_run_stays_within_memory(hostile_run):
-    # a 300 MiB stream, a 50 MiB text and 100,000 nested elements, each read whole, would blow well past this
-    assert hostile_run["peak_mb"] < 1000
+    # a 300 MiB stream, a 50 MiB text and 100,000 nested elements, each read whole, would blow well past this;
+    # measured against the same run over plain documents, so loaded models do not count
+    assert hostile_run["peak_mb"] - hostile_run["baseline_mb"] < 250, hostile_run["peak_mb"]
 
 
 def test_hostile_errors_are_distinct(hostile_run):

@@ -111,7 +111,7 @@ def clean_name(text: str) -> str:
     text = re.sub(r"^(?i:the|der|die|das|le|la|l'|l’)\s+", "", text.strip())
     if fold(text) not in known_companies():
         text = LEADING_NOISE.sub("", text)
-        text = re.sub(r"^" + DESCRIPTOR + r"\s+(?=[A-Z])", "", text, flags=re.IGNORECASE)
+        text = re.sub(r"^" + DESCRIPTOR + r"\s+(?=(?-i:[A-Z]))", "", text, flags=re.IGNORECASE)
     text = re.sub(r"(?:'s|’s)$", "", text).strip(" \t\n,;:\"“”„«»()")
     if text.endswith(".") and not re.search(r"\b(Ltd|Inc|Co|Corp|S\.A|S\.p\.A|N\.V|B\.V|SE|AG)\.$", text):
         text = text[:-1]
