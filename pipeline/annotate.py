@@ -91,9 +91,25 @@ def load_nlp(language: str):
     if not name:
         return None
     nlp = load_ner(name)
-    ruler = nlp.add_pipe("entity_ruler", name="company_rules", after="ner", config={"overwrite_ents": True})
-    ruler.add_patterns(_company_patterns())
+    _register_company_rules()
+    nlp.add_pipe("company_rules", after="ner").add_patterns(_company_patterns(nlp.tokenizer))
     return nlp
+
+
+def _register_company_rules() -> None:
+    """The "company_rules" factory: an EntityRuler that only matches texts holding a legal form. Its token
+    patterns test a regex on every token, which on all texts costs a tenth of what the NER costs."""
+    from spacy.language import Language
+    from spacy.pipeline import EntityRuler
+
+    if Language.has_factory("company_rules"):
+        return
+
+    class CompanyRules(EntityRuler):
+        def __call__(self, doc):
+            return super().__call__(doc) if _LEGAL_FORM_HINT.search(doc.text) else doc
+
+    Language.factory("company_rules", func=lambda nlp, name: CompanyRules(nlp, name, overwrite_ents=True))
 
 
 def load_ner(name: str):
@@ -119,17 +135,28 @@ def _model_path(name: str):
     return next(p.parent for p in sorted(package.glob("*/config.cfg")))
 
 
-def _company_patterns() -> list[dict]:
+# Any text a legal-form pattern can match holds one of these words, not inside a longer word.
+_TAIL_FORMS = ["ltd", "limited", "kg", "inc"]
+_LEGAL_FORM_HINT = re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, LEGAL_FORMS))
+                              + r"|(?i:" + "|".join(_TAIL_FORMS) + r"))(?![^\W\d_])")
+
+
+def _company_patterns(tokenizer) -> list[dict]:
     """Capitalised words (with "-", "&", "(Group)") ending in a legal form: "Ford-Werke GmbH",
-    "Wuhan Asia-Europe Logistics Co., Ltd.", "Pirelli & C. S.p.A."."""
-    forms = sorted(set(LEGAL_FORMS) - {"Co.", "Company", "Group", "Gruppe", "Groupe"})
+    "Wuhan Asia-Europe Logistics Co., Ltd.", "Pirelli & C. S.p.A.". A form is matched as the
+    language's tokenizer splits it ("S.p", ".", "A.")."""
+    forms = {tuple(t.text for t in tokenizer(form))
+             for form in set(LEGAL_FORMS) - {"Co.", "Company", "Group", "Gruppe", "Groupe"}}
     first = {"TEXT": {"REGEX": r"^([A-Z0-9]|[a-z]+[A-Z])[\w&.'’-]*$"}, "IS_STOP": False}
     rest = {"TEXT": {"REGEX": r"^([A-Z0-9][\w&.'’-]*|&|-|\(|\)|and|of|und|de)$"}, "OP": "*"}
     dot = {"ORTH": ".", "OP": "?"}
+    one_token = sorted(form[0] for form in forms if len(form) == 1)
     return [
-        {"label": "COMPANY", "pattern": [first, rest, {"ORTH": {"IN": forms}}]},
+        {"label": "COMPANY", "pattern": [first, rest, {"ORTH": {"IN": one_token}}]},
+        *({"label": "COMPANY", "pattern": [first, rest, *({"ORTH": t} for t in form)]}
+          for form in sorted(forms) if len(form) > 1),
         {"label": "COMPANY", "pattern": [first, rest, {"LOWER": {"IN": ["co.", "co"]}}, dot, {"ORTH": ",", "OP": "?"},
-                                         {"LOWER": {"IN": ["ltd", "ltd.", "limited", "kg", "inc.", "inc"]}}, dot]},
+                                         {"LOWER": {"IN": [*_TAIL_FORMS, "ltd.", "inc."]}}, dot]},
     ]
 
 

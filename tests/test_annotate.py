@@ -1,0 +1,32 @@
+"""Stage 4: sentence spans and the legal-form company rules on top of each language's NER."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.annotate import _LEGAL_FORM_HINT, load_nlp, split_sentences
+
+
+@pytest.mark.parametrize("language, text, company", [
+    ("en", "The plant of Ford-Werke GmbH in Cologne opened in 1930.", "Ford-Werke GmbH"),
+    ("en", "Goods left on trains of Wuhan Asia-Europe Logistics Co., Ltd. for Duisburg.",
+     "Wuhan Asia-Europe Logistics Co., Ltd."),
+    ("de", "Die Duisburger Hafen AG betreibt das Terminal.", "Duisburger Hafen AG"),
+    ("fr", "Le groupe Pirelli & C. S.p.A. investit à Yanzhou.", "Pirelli & C. S.p.A."),
+])
+def test_legal_form_names_become_companies(language, text, company):
+    ents = [(e.text, e.label_) for e in load_nlp(language)(text).ents]
+    assert (company, "COMPANY") in ents
+
+
+@pytest.mark.parametrize("text, hinted", [
+    ("Siemens AG", True), ("a joint venture (GmbH)", True), ("Huawei Technologies Co. ltd", True),
+    ("Made in the USA, AGREED by the SEnate", False), ("Sagen Sie es der Agentur", False),
+])
+def test_the_rules_only_run_on_texts_with_a_legal_form(text, hinted):
+    assert bool(_LEGAL_FORM_HINT.search(text)) is hinted
+
+
+def test_a_heading_line_is_a_sentence_of_its_own():
+    text = "Twin towns\nDuisburg signed with Wuhan in 1982. Both cities celebrated."
+    spans = [text[s:e] for s, e in split_sentences(text, 0, len(text))]
+    assert spans == ["Twin towns", "Duisburg signed with Wuhan in 1982.", "Both cities celebrated."]
