@@ -22,8 +22,10 @@ KEEP = 0.5
 KEEP_SHORT = 0.9  # for spans of fewer than SHORT_WORDS words
 SHORT_WORDS = 3
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-# Long paragraphs skip the detector when their function words leave no doubt (lingua, the slow part of the stage,
-# gives such texts confidence 1.0): words of one language only, and of none of the other candidates ('other').
+# A paragraph of SURE_WORDS words or more skips the detector (the slow part of the stage) when its function words
+# leave no doubt: words of one language only, and of none of the other candidates ('other'). Lingua gives such
+# texts confidence 1.0; with 8 words the rule decides most sentences and scripts/measure_language.py finds it
+# right on all 977 test sentences (lingua alone: 99.7%).
 FUNCTION_WORDS = {
     "en": "the and of to is with for that which this by from are have has will its their were been be at it as",
     "de": "der die das und mit von für den dem ist sich ein eine einer auf nicht auch zu im wird wurde sind werden "
@@ -33,7 +35,7 @@ FUNCTION_WORDS = {
              "também di ha e nel alla delle dei um",
 }
 _FUNCTION_LANGUAGE = {word: lang for lang, words in FUNCTION_WORDS.items() for word in words.split()}
-SURE_WORDS = 30  # at least this many words,
+SURE_WORDS = 8  # at least this many words,
 SURE_SHARE = 0.15  # this share of them function words of the winner,
 SURE_MARGIN = 3  # this many times those of the runner-up,
 OTHER_SHARE = 0.02  # and at most this share words of other languages

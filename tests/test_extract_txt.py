@@ -1,13 +1,14 @@
 """Plain text and markdown extraction: encodings, header metadata, boilerplate paragraphs, markdown, bad input."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from pipeline.extract import ExtractionError
 from pipeline.extract.meta import parse_date
-from pipeline.extract.normalize import is_boilerplate
+from pipeline.extract.normalize import BOILERPLATE_FILE, is_boilerplate
 from pipeline.extract.txt import decode_text, extract_txt
 
 DATA = Path(__file__).parent / "data"
@@ -188,6 +189,21 @@ def test_extract_txt_parse_date(text, expected):
 )
 def test_extract_txt_boilerplate_lines(lang, line, expected):
     assert is_boilerplate(line) is expected
+
+
+def test_boilerplate_rules_starting_with_a_caret_are_anchored_in_every_alternative():
+    """Such rules are only tried at a line's start, so "^a|b" would never find b inside a line."""
+    for rule in BOILERPLATE_FILE.read_text(encoding="utf-8").splitlines():
+        if rule.startswith("^"):
+            plain = re.sub(r"\\.|\[[^\]]*\]", "x", rule)  # escapes and character classes hold no branch
+            depth, alternatives = 0, [""]
+            for ch in plain:
+                depth += {"(": 1, ")": -1}.get(ch, 0)
+                if ch == "|" and depth == 0:
+                    alternatives.append("")
+                else:
+                    alternatives[-1] += ch
+            assert all(a.startswith("^") for a in alternatives), rule
 
 
 REFERENCE = (DATA / "encodings" / "reference.txt").read_text(encoding="utf-8")

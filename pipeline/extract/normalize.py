@@ -58,16 +58,24 @@ def join_paragraphs(chunks: Iterable[tuple[str, bool]]) -> tuple[str, tuple[Para
 
 
 @functools.cache
-def load_boilerplate(path: Path = BOILERPLATE_FILE) -> re.Pattern[str]:
-    """One case-insensitive pattern of all regexes in `path` (one a line, # comments)."""
+def load_boilerplate(path: Path = BOILERPLATE_FILE) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The regexes in `path` (one a line, # comments) as two case-insensitive patterns: the rules that start
+    with ^ (each of their alternatives must), tried at a line's start only, and the others, searched. A
+    single alternation of all of them tried at every position costs twice as much."""
     lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
     rules = [line for line in lines if line and not line.startswith("#")]
-    return re.compile("|".join(f"(?:{rule})" for rule in rules), re.IGNORECASE)
+
+    def combined(selected):
+        return re.compile("|".join(f"(?:{rule})" for rule in selected) or "(?!)", re.IGNORECASE)
+
+    return combined(r for r in rules if r.startswith("^")), combined(r for r in rules if not r.startswith("^"))
 
 
 def is_boilerplate(line: str) -> bool:
     """Whether `line` is page furniture (share/comment prompt, cookie, copyright line...)."""
-    return bool(load_boilerplate().search(line.strip()))
+    at_start, anywhere = load_boilerplate()
+    line = line.strip()
+    return bool(at_start.match(line) or anywhere.search(line))
 
 
 def split_boilerplate(lines: Iterable[str]) -> Iterator[tuple[str, bool]]:

@@ -102,16 +102,27 @@ def _decode_or_none(data: bytes, encoding: str) -> str | None:
         return None
 
 
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")  # the ASCII control characters that are not whitespace
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _visible(text: str) -> int:
+    """The number of characters that are not whitespace."""
+    return sum(map(len, text.split()))
+
+
 def _garbage_share(text: str) -> float:
     """Share of control characters, unassigned code points and replacement marks: binary data read as text."""
-    visible = [c for c in text if not c.isspace()]
-    bad = sum(unicodedata.category(c) in ("Cc", "Cn", "Co", "Cs") or c == "\ufffd" for c in visible)
-    return bad / len(visible) if visible else 0.0
+    bad = len(_ASCII_CONTROL.findall(text)) + sum(
+        unicodedata.category(c) in ("Cc", "Cn", "Co", "Cs") or c == "\ufffd"
+        for c in _NON_ASCII.findall(text) if not c.isspace())
+    visible = _visible(text)
+    return bad / visible if visible else 0.0
 
 
 def _letter_share(text: str) -> float:
-    visible = [c for c in text if not c.isspace()]
-    return sum(c.isalpha() for c in visible) / len(visible) if visible else 1.0  # whitespace only: reported later
+    visible = _visible(text)
+    return sum(map(str.isalpha, text)) / visible if visible else 1.0  # whitespace only: reported later
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
