@@ -62,19 +62,23 @@ CATEGORIES = {"format", "language", "status", "relation", "date_precision", "pub
 
 
 class TableWriter:
-    """Appends rows to NAME.parquet and NAME.csv in batches, so no table is ever held whole in memory."""
+    """Appends rows to NAME.parquet and NAME.csv in batches of `batch_rows` rows or `batch_chars` characters
+    of strings, whichever comes first, so no table is ever held whole in memory (a batch of 5,000 texts is)."""
 
-    def __init__(self, folder: Path, name: str, batch_rows: int = 5000):
-        self.name, self.schema, self.batch_rows = name, SCHEMAS[name], batch_rows
+    def __init__(self, folder: Path, name: str, batch_rows: int = 5000, batch_chars: int = 1_000_000):
+        self.name, self.schema, self.batch_rows, self.batch_chars = name, SCHEMAS[name], batch_rows, batch_chars
         self._rows: list[dict] = []
+        self._chars = 0
         self._parquet = pq.ParquetWriter(folder / f"{name}.parquet", self.schema, compression="zstd")
         self._csv_file = open(folder / f"{name}.csv", "w", encoding="utf-8", newline="")
         self._csv = csv.writer(self._csv_file)
         self._csv.writerow(self.schema.names)
 
     def write(self, rows) -> None:
-        self._rows.extend(rows)
-        if len(self._rows) >= self.batch_rows:
+        for row in rows:
+            self._rows.append(row)
+            self._chars += sum(len(v) for v in row.values() if type(v) is str)
+        if len(self._rows) >= self.batch_rows or self._chars >= self.batch_chars:
             self.flush()
 
     def flush(self) -> None:
@@ -87,6 +91,7 @@ class TableWriter:
         # most cells are strings already; the call is the cost of writing a big table
         self._csv.writerows([[v if type(v) is str else _csv_cell(v) for v in row] for row in rows])
         self._rows.clear()
+        self._chars = 0
 
     def close(self) -> None:
         self.flush()
