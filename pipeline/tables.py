@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -208,12 +209,11 @@ class CorpusCollector:
     def add(self, result) -> None:
         if result.status != "ok":
             return
-        self.relations.extend(result.relations)
         for place in result.places:
             self.places.setdefault(place.place_id, place)
-        for r in result.relations:
-            self.places.setdefault(r.a.place_id, r.a)
-            self.places.setdefault(r.b.place_id, r.b)
+        for r in result.relations:  # without its evidence, and with one Place object per place: memory stays flat
+            a, b = self.places.setdefault(r.a.place_id, r.a), self.places.setdefault(r.b.place_id, r.b)
+            self.relations.append(replace(r, a=a, b=b, evidence=""))
         self.company_mentions.extend(
             (m.doc_id, m.text, m.normalized or m.text) for m in result.mentions if m.type == "COMPANY")
 
