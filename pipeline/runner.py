@@ -16,7 +16,7 @@ from pathlib import Path
 from . import tables
 from .annotate import LANGUAGES
 from .config import PIPELINE_VERSION, Config, analysis_fingerprint, extraction_fingerprint
-from .discover import discover
+from .discover import describe_file, iter_paths
 from .engines import make_engine
 from .extract import ExtractionError, SourceChangedError
 from .publish import new_snapshot, publish_snapshot, remove_stale_snapshots, resolve_snapshot, run_lock
@@ -216,12 +216,8 @@ def run(config: Config, progress=None) -> RunSummary:
         cache = Cache(out)
         planner = _Planner(cache, config.full)
         folder = new_snapshot(out, summary.run_id)
-        sources = list(discover(config.corpus, config.max_bytes))
-        seen = {s.path for s in sources}
-        summary.counts["removed"] = sum(1 for path in manifest if path not in seen)
-        for s in sources:
-            before = manifest.get(s.path)
-            summary.counts["new" if before is None else "unchanged" if before.sha256 == s.sha256 else "changed"] += 1
+        paths = list(iter_paths(config.corpus))  # names only: each file is hashed when the run reaches it
+        sources = (describe_file(rel, abspath, config.max_bytes) for rel, abspath in paths)
 
         entries: dict[str, Entry] = {}
         collected = tables.CorpusCollector()
@@ -230,8 +226,11 @@ def run(config: Config, progress=None) -> RunSummary:
             summary.workers = engine.workers
             results = iter_results(sources, planner, engine, config.strict)
             if progress is not None:
-                results = progress(results, total=len(sources))
+                results = progress(results, total=len(paths))
             for result, computed in results:
+                s = result.source
+                before = manifest.get(s.path)
+                summary.counts["new" if before is None else "unchanged" if before.sha256 == s.sha256 else "changed"] += 1
                 summary.counts["processed"] += computed
                 for name, rows in tables.document_rows(result).items():
                     writers[name].write(rows)
@@ -239,11 +238,11 @@ def run(config: Config, progress=None) -> RunSummary:
                 summary.counts[result.status] += 1
                 summary.stage_seconds.update(result.seconds)
                 doc = result.doc
-                s = result.source
                 entries[s.path] = Entry(
                     s.doc_id, s.sha256, result.status, doc.language if doc else "und",
                     planner.text_key(s) if s.sha256 and s.status == "pending" else None,
                     planner.analysis_key(s, doc) if doc is not None and result.status == "ok" else None)
+        summary.counts["removed"] = sum(1 for path in manifest if path not in entries)
         for writer in writers.values():
             writer.close()
         collected.write(folder)

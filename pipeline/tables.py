@@ -64,9 +64,9 @@ CATEGORIES = {"format", "language", "status", "relation", "date_precision", "pub
 
 class TableWriter:
     """Appends rows to NAME.parquet and NAME.csv in batches of `batch_rows` rows or `batch_chars` characters
-    of strings, whichever comes first, so no table is ever held whole in memory (a batch of 5,000 texts is)."""
+    of strings, whichever comes first: the memory a run holds for them does not grow with the corpus."""
 
-    def __init__(self, folder: Path, name: str, batch_rows: int = 5000, batch_chars: int = 1_000_000):
+    def __init__(self, folder: Path, name: str, batch_rows: int = 2000, batch_chars: int = 1_000_000):
         self.name, self.schema, self.batch_rows, self.batch_chars = name, SCHEMAS[name], batch_rows, batch_chars
         self._rows: list[dict] = []
         self._chars = 0

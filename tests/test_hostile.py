@@ -91,12 +91,13 @@ def deny(file, *args, **kwargs):
         raise PermissionError(13, "Permission denied")
     return real_open(file, *args, **kwargs)
 builtins.open = deny
-real_discover = pipeline.runner.discover
-def discover(*args):
-    sources = list(real_discover(*args))
-    os.remove(corpus / "vanishing.txt")
-    return sources
-pipeline.runner.discover = discover
+real_describe = pipeline.runner.describe_file
+def describe_file(rel, *args):
+    source = real_describe(rel, *args)
+    if rel == "vanishing.txt":
+        os.remove(corpus / rel)
+    return source
+pipeline.runner.describe_file = describe_file
 summary = pipeline.run(corpus, out, workers=1)
 rows = pipeline.load(out)["documents"][["path", "status", "error"]].astype(object).to_dict("records")
 print(json.dumps({"rows": rows, "exit": summary.exit_code,

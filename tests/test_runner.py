@@ -126,20 +126,22 @@ def test_runner_full_rebuilds_and_tables_are_byte_identical(corpus, tmp_path, ca
 
 def test_runner_files_changing_during_the_run_fail_and_are_not_cached(corpus, tmp_path, monkeypatch):
     out = tmp_path / "out"
-    real = runner.discover
+    real = runner.describe_file
 
-    def discover_then_change(*args):
-        sources = list(real(*args))
-        (corpus / "en/augsburg.txt").unlink()
-        (corpus / "en/bremen.md").write_text("Rewritten after it was hashed: Bremen and Dalian.")
-        return sources
+    def describe_then_change(rel, *args):
+        source = real(rel, *args)
+        if rel == "en/augsburg.txt":
+            (corpus / rel).unlink()
+        elif rel == "en/bremen.md":
+            (corpus / rel).write_text("Rewritten after it was hashed: Bremen and Dalian.")
+        return source
 
-    monkeypatch.setattr(runner, "discover", discover_then_change)
+    monkeypatch.setattr(runner, "describe_file", describe_then_change)
     summary = run(corpus, out)
     errors = pipeline.load(out)["documents"].set_index("path")["error"]
     assert "vanished" in errors["en/augsburg.txt"] and "content changed" in errors["en/bremen.md"]
     assert summary.exit_code == 1
-    monkeypatch.setattr(runner, "discover", real)
+    monkeypatch.setattr(runner, "describe_file", real)
     shutil.copy(DOCS["en/augsburg.txt"], corpus / "en/augsburg.txt")
     again = run(corpus, out)  # the same content again: read, not answered from a cached failure
     documents = pipeline.load(out)["documents"].set_index("path")
