@@ -7,7 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from .config import Config
-from .link.companies import fold
+from .link.places import fold_name
 from .runner import run
 from .tables import load
 
@@ -23,10 +23,10 @@ def read_gold(paths) -> list[dict]:
 
 def _place_names(gazetteer, name: str, geonameid) -> set[str]:
     """The folded names a gold place may appear under: its own and its alternate names."""
-    names = {fold(name)}
+    names = {fold_name(name)}
     for place in gazetteer.lookup(name):
         if geonameid is None or place.geonameid == geonameid:
-            names.add(fold(place.name))
+            names.add(fold_name(place.name))
     return names
 
 
@@ -34,7 +34,7 @@ def _same_place(gold: dict, pred_name: str, pred_id: str, gazetteer) -> bool:
     pred_geo = int(pred_id.split(":")[1]) if pred_id.startswith("geonames:") else None
     if gold.get("geonameid") and pred_geo:
         return gold["geonameid"] == pred_geo
-    return fold(pred_name) in _place_names(gazetteer, gold["name"], gold.get("geonameid"))
+    return fold_name(pred_name) in _place_names(gazetteer, gold["name"], gold.get("geonameid"))
 
 
 def _date_ok(gold: str | None, pred: str | None) -> bool:
@@ -44,8 +44,8 @@ def _date_ok(gold: str | None, pred: str | None) -> bool:
 
 
 def _company_match(gold: dict, forms: list[str]) -> bool:
-    gold_forms = {fold(gold["name"]), *(fold(a) for a in gold.get("aliases", []))}
-    for form in map(fold, forms):
+    gold_forms = {fold_name(gold["name"]), *(fold_name(a) for a in gold.get("aliases", []))}
+    for form in map(fold_name, forms):
         for g in gold_forms:
             if form == g or form.split()[:len(g.split())] == g.split() or g.split()[:len(form.split())] == form.split():
                 return True

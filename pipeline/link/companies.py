@@ -8,10 +8,10 @@ governments and media outlets are never companies (GOLD_FORMAT.md).
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from ..config import MODELS
+from .places import fold_name
 
 _W = r"[A-Za-zÀ-ÖØ-öø-ÿ]"
 NON_COMPANY = re.compile(
@@ -79,27 +79,20 @@ def known_companies() -> dict[str, str]:
             continue
         name, _, aliases = line.partition("\t")
         for form in [name, *filter(None, aliases.split("|"))]:
-            table[fold(form)] = name
+            table[fold_name(form)] = name
     return table
 
 
 @lru_cache(maxsize=1)
 def media_outlets() -> frozenset[str]:
     lines = (MODELS / "media.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(fold(x) for x in lines if x.strip() and not x.startswith("#"))
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[\s\-‐]+", " ", text.replace("’", "'")).strip(" .,;:")
+    return frozenset(fold_name(x) for x in lines if x.strip() and not x.startswith("#"))
 
 
 def company_key(name: str) -> str:
     """The key a company is grouped by: folded, without legal forms and generic trailing words."""
-    known = known_companies().get(fold(name))
-    return fold(known) if known else fold(GENERIC_SUFFIX.sub("", name.strip()) or name)
+    known = known_companies().get(fold_name(name))
+    return fold_name(known) if known else fold_name(GENERIC_SUFFIX.sub("", name.strip()) or name)
 
 
 def _company_id(key: str) -> str:
@@ -109,7 +102,7 @@ def _company_id(key: str) -> str:
 def clean_name(text: str) -> str:
     """The name without articles, nationality words and possessive; "Deutsche Post" stays whole."""
     text = re.sub(r"^(?i:the|der|die|das|le|la|l'|l’)\s+", "", text.strip())
-    if fold(text) not in known_companies():
+    if fold_name(text) not in known_companies():
         text = LEADING_NOISE.sub("", text)
         text = re.sub(r"^" + DESCRIPTOR + r"\s+(?=(?-i:[A-Z]))", "", text, flags=re.IGNORECASE)
     text = re.sub(r"(?:'s|’s)$", "", text).strip(" \t\n,;:\"“”„«»()")
@@ -126,7 +119,7 @@ LEGAL_TAIL = re.compile(r"^\.?,?\s*(?:Co\.,?\s*)?(?:Ltd\.?|Limited|Inc\.?|KG|AG|
 def is_company_name(name: str, context_before: str, context_after: str, in_cue_list: bool,
                     is_place) -> bool:
     """Does the evidence say this name is a business?"""
-    folded = fold(name)
+    folded = fold_name(name)
     if not name or len(folded) < 2 or not (name[0].isupper() or name[0].isdigit() or _CAMEL.match(name)):
         return False
     if re.search(r"[;:!?]", name) or re.search(r",(?!\s*(Ltd|Inc|KG)\b)", name):
@@ -135,7 +128,7 @@ def is_company_name(name: str, context_before: str, context_after: str, in_cue_l
         return False  # a bare legal form ("Co. KG") is the tail of a name the NER cut
     if folded in media_outlets():
         return False
-    if folded in known_companies() or fold(name.split()[0]) in known_companies():
+    if folded in known_companies() or fold_name(name.split()[0]) in known_companies():
         return True  # a known firm or its unit ("Airbus Helicopters", "IBM France")
     if NON_COMPANY.search(name) or is_place(name):
         return False
@@ -182,7 +175,7 @@ def find_companies(text: str, sentences, entities, is_place) -> list[tuple[int, 
                 if i and not re.fullmatch(DESCRIPTOR, " ".join(words[:i]), re.IGNORECASE):
                     continue
                 sub = " ".join(words[i:])
-                if fold(sub) in known:
+                if fold_name(sub) in known:
                     s = sent.start + m.start() + m.group().index(sub)
                     candidates.setdefault((s, s + len(sub)), False)
     found: list[tuple[int, int, str]] = []
@@ -247,6 +240,6 @@ def consolidate_companies(mentions: list[tuple[str, str, str]]) -> tuple[list[di
 def display_name(forms: dict[str, int]) -> str:
     """The lexicon's name if known, else the shortest form in normal case, then the most frequent."""
     for form in forms:
-        if fold(form) in known_companies():
-            return known_companies()[fold(form)]
+        if fold_name(form) in known_companies():
+            return known_companies()[fold_name(form)]
     return min(forms, key=lambda f: (f.isupper() and len(f) > 4, len(f.split()), -forms[f], f))

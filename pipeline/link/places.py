@@ -52,14 +52,14 @@ _KIND_PREFIX = re.compile(rf"(?P<kind>{_KIND_ALT}) (?:of the |of |de la |de l'|d
 _KIND_SUFFIX = re.compile(rf"(?P<base>.+?) (?P<kind>{_KIND_ALT})")
 
 
-@lru_cache(maxsize=1 << 14)  # scanning folds every capitalised 1-4 word span of every sentence, mostly repeats
+@lru_cache(maxsize=1 << 16)  # scanning folds every capitalised 1-4 word span of every sentence, mostly repeats
 def fold_name(name: str) -> str:
     """Casefolded, accents stripped, apostrophes unified, hyphens/slashes/space runs as one space."""
     folded = name.casefold()
     if not folded.isascii():
         folded = unicodedata.normalize("NFKD", folded.translate(_APOSTROPHES))
         folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return _SEPARATORS.sub(" ", folded).strip(" .,")
+    return _SEPARATORS.sub(" ", folded).strip(" .,;:")
 
 
 @lru_cache(maxsize=1 << 14)
