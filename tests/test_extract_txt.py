@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import ExtractionError
-from pipeline.extract.meta import parse_date
+from pipeline.extract.meta import search_date
 from pipeline.extract.normalize import BOILERPLATE_FILE, is_boilerplate
 from pipeline.extract.txt import decode_text, extract_txt
 
@@ -156,8 +156,9 @@ def test_extract_txt_body_date_is_not_publication_date():
         ("no date here", None),
     ],
 )
-def test_extract_txt_parse_date(text, expected):
-    assert parse_date(text) == expected
+def test_extract_txt_header_line_date(text, expected):
+    found = search_date(text)
+    assert (found and (found.iso, found.precision)) == expected
 
 
 @pytest.mark.parametrize(

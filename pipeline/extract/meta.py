@@ -1,47 +1,16 @@
-"""Header lines of a plain text -> title and publication date; dates in en/de/fr wording -> ISO cut to precision."""
+"""Header lines of a plain text -> title and publication date (the date rules are those of link.dates)."""
 from __future__ import annotations
 
-import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from babel.dates import get_month_names
-
+from ..link.dates import LANGUAGES, DateMatch, find_dates
 from .normalize import is_boilerplate
 
 HEADER_BLOCKS = 6  # a title or dateline further down is part of the body
 MIN_TITLE_WORDS = 4  # shorter header lines are section labels unless nothing longer comes
 
-
-def _month_table() -> dict[str, int]:
-    names: dict[str, int] = {}
-    for locale in ("en", "de", "fr"):
-        for width in ("wide", "abbreviated"):
-            for context in ("format", "stand-alone"):
-                for number, name in get_month_names(width, context, locale).items():
-                    name = name.lower().rstrip(".")
-                    names[name] = number
-                    names[_fold(name)] = number
-    return names
-
-
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-
-
-MONTHS = _month_table()
-_MONTH = "(?P<month>" + "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) + r")\.?"
-_DATE_PATTERNS = [  # (regex, precision); the leftmost match in a line wins
-    (r"\b(?P<year>\d{4})-(?P<mon>\d{1,2})-(?P<day>\d{1,2})\b", "day"),
-    (r"\b(?P<year>\d{4})/(?P<mon>\d{1,2})/(?P<day>\d{1,2})\b", "day"),
-    (r"\b(?P<day>\d{1,2})\.\s?(?P<mon>\d{1,2})\.\s?(?P<year>\d{4})\b", "day"),
-    (r"(?P<year>\d{4})年(?P<mon>\d{1,2})月(?P<day>\d{1,2})日", "day"),
-    (rf"\b(?P<day>\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s+{_MONTH}\s+(?P<year>\d{{4}})\b", "day"),
-    (rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", "day"),
-    (rf"\b{_MONTH}\s+(?P<year>\d{{4}})\b", "month"),
-]
-_DATES = [(re.compile(pattern, re.IGNORECASE), precision) for pattern, precision in _DATE_PATTERNS]
+_YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(:\d{2})?\b|\b(am|pm|uhr|h)\b", re.IGNORECASE)
 _PUBLISHED = r"published( on)?|posted( on)?|release date|date of publication|veröffentlicht( am)?|erschienen( am)?|publié( le)?|date de publication"
 _UPDATED = r"(last )?updated( on)?|last modified|stand|aktualisiert( am)?|mis à jour( le)?"
@@ -52,14 +21,6 @@ _LABEL = re.compile(
 _AGENCY_DATELINE = re.compile(r"^[A-ZÄÖÜÉÈ][A-ZÄÖÜÉÈ .'’/-]{2,40},\s+")  # "BELFAST, 21 October 2016 (…)"
 _DOMAIN = re.compile(r"^(https?://)?([\w-]+\.)+[a-z]{2,}(/\S*)?$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”»)]?$")
-
-
-@dataclass(frozen=True, slots=True)
-class DateMatch:
-    iso: str
-    precision: str  # day | month | year
-    start: int
-    end: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,35 +40,12 @@ class Header:
 
 
 def search_date(text: str) -> DateMatch | None:
-    """The leftmost calendar date in `text` (ISO, D.M.Y, '5. Mai 2021', 'Apr 19, 2023', 'mars 2022'), or None."""
-    found = []
-    for regex, precision in _DATES:
-        for m in regex.finditer(text):
-            iso = _to_iso(m, precision)
-            if iso:
-                found.append(DateMatch(iso, precision, m.start(), m.end()))
-                break
+    """The leftmost calendar date of day or month precision in `text`, in en, de or fr wording (2021-01-04,
+    19.04.2023, '5. Mai 2021', 'Apr 19, 2023', 'mars 2022'), or None."""
+    if not _YEAR.search(text):
+        return None  # no date rule matches without a year: most lines of a text skip the date rules
+    found = [d for lang in LANGUAGES for d in find_dates(text, lang) if d.precision != "year"]
     return min(found, key=lambda d: (d.start, -d.end), default=None)
-
-
-def parse_date(text: str) -> tuple[str, str] | None:
-    """(ISO cut to precision, precision) of the first date in `text`, or None."""
-    match = search_date(text)
-    return (match.iso, match.precision) if match else None
-
-
-def _to_iso(m: re.Match[str], precision: str) -> str | None:
-    parts = m.groupdict()
-    year = int(parts["year"])
-    month = MONTHS[parts["month"].lower()] if parts.get("month") else int(parts["mon"])
-    day = int(parts["day"]) if parts.get("day") else 1
-    try:
-        date = dt.date(year, month, day)
-    except ValueError:
-        return None
-    if not 1900 <= year <= 2100:
-        return None
-    return date.isoformat()[: {"day": 10, "month": 7, "year": 4}[precision]]
 
 
 def read_dateline(line: str) -> tuple[DateMatch, int] | None:

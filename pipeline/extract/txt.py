@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from charset_normalizer import from_bytes
 from markdown_it import MarkdownIt
 
+from ..link.dates import parse_date
 from ..records import TextDoc
 from . import ExtractionError, check_text_length
-from .meta import Block, parse_date, read_header
+from .meta import Block, read_header
 from .normalize import join_paragraphs, normalize_text, split_boilerplate
 
 MAX_GARBAGE = 0.05  # share of control / unassigned / replacement characters a text may hold

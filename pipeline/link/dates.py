@@ -326,13 +326,15 @@ def _year(name: str = "year") -> str:
 
 
 def _numeric_rules(lang: str) -> list[_Rule]:
-    """ISO, yyyy.mm.dd, dd.mm.yyyy everywhere; dd/mm/yyyy in de/fr, unambiguous a/b/yyyy in en; years in cells."""
+    """ISO, yyyy.mm.dd, yyyy年m月d日, dd.mm.yyyy everywhere; dd/mm/yyyy in de/fr, unambiguous a/b/yyyy in en;
+    years in cells."""
     slashed = (rf"(?<![\w/.])(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<year>{_YEAR})(?![\d/])", _resolve_slashed)
     if lang != "en":
         slashed = (rf"(?<![\w/.])(?P<day>{_DAY})/(?P<mnum>{_MNUM})/(?P<year>{_YEAR})(?![\d/])", _resolve_calendar)
     iso = rf"(?<![\w.-])(?P<year>{_YEAR})(?P<sep>[-/.])(?P<mnum>{_MNUM})(?P=sep)(?P<day>{_DAY})(?!\d)"
     return [
         (iso, _resolve_calendar),
+        (rf"(?P<year>{_YEAR})年(?P<mnum>{_MNUM})月(?P<day>{_DAY})日", _resolve_calendar),  # Chinese sites' datelines
         (rf"(?<![\w.])(?P<day>{_DAY})\.\s?(?P<mnum>{_MNUM})\.\s?(?P<year>{_YEAR})(?!\d|\.\d)", _resolve_calendar),
         slashed,
         (rf"\((?:(?:alle|all|both|beide|tous|toutes|since|seit|depuis)\s+)?(?P<d>{_YEAR})\)", _resolve_year_group),
