@@ -70,8 +70,10 @@ def read_dateline(line: str) -> tuple[DateMatch, int] | None:
 
 def is_publication_line(line: str) -> bool:
     """Whether `line` is a dateline that says its date is the publication or update date (anywhere in a text)."""
+    if len(line.split()) > 12:
+        return False
     dateline = read_dateline(line)
-    return bool(dateline) and dateline[1] != 1 and len(line.split()) <= 12
+    return bool(dateline) and dateline[1] != 1
 
 
 def is_body_block(block: Block) -> bool:
