@@ -332,7 +332,7 @@ def _numeric_rules(lang: str) -> list[_Rule]:
     if lang != "en":
         slashed = (rf"(?<![\w/.])(?P<day>{_DAY})/(?P<mnum>{_MNUM})/(?P<year>{_YEAR})(?![\d/])", _resolve_calendar)
     iso = rf"(?<![\w.-])(?P<year>{_YEAR})(?P<sep>[-/.])(?P<mnum>{_MNUM})(?P=sep)(?P<day>{_DAY})(?!\d)"
-    return [
+    rules = [
         (iso, _resolve_calendar),
         (rf"(?P<year>{_YEAR})年(?P<mnum>{_MNUM})月(?P<day>{_DAY})日", _resolve_calendar),  # Chinese sites' datelines
         (rf"(?<![\w.])(?P<day>{_DAY})\.\s?(?P<mnum>{_MNUM})\.\s?(?P<year>{_YEAR})(?!\d|\.\d)", _resolve_calendar),
@@ -340,6 +340,7 @@ def _numeric_rules(lang: str) -> list[_Rule]:
         (rf"\((?:(?:alle|all|both|beide|tous|toutes|since|seit|depuis)\s+)?(?P<d>{_YEAR})\)", _resolve_year_group),
         (rf"(?:^|(?<=[\t|]))[ ]*(?P<d>{_YEAR})[ ]*(?=[\t|]|$)", _resolve_year_group),
     ]
+    return [(*rule, _YEAR) for rule in rules]  # each needs a year: texts without one skip them all
 
 
 def _resolve_year_group(m: re.Match, anchor: _Anchor | None) -> _Value | None:
