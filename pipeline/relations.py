@@ -128,6 +128,12 @@ _PREPOSITION_BEFORE = re.compile(  # "Neben Changzhou hat Essen …": a place af
     re.IGNORECASE)
 _RELATIVE = re.compile(r"\s*(which|who|that|die|der|das|welche|qui|que|lesquelles|lesquels)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"(our|unser|notre|nos)\b", re.IGNORECASE)
+_UNNAMED_BEFORE = re.compile(
+    r"\b(a|an|one|another|un|une|ein|eine|einer|einem|einen)\s+"
+    r"((?!(sister|twin|partner|friendship|friendly|partenaire|jumel\w*|amie?)\b)[\w-]+\s+)?(city|town|district|county|"
+    r"municipality|ville|commune|Stadt|Kommune|Gemeinde|Bezirk|Stadtbezirk|Kreis)\s+"
+    r"(in|of|from|near|du|de|des|d['’]|en|dans|im|aus|bei)\s+((the|la|le|l['’]|der|dem)\s*)?"
+    r"(province\s+(of|de|du)\s+|Provinz\s+)?$", re.IGNORECASE)
 
 
 def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -367,8 +373,14 @@ def _parties(text: str, sent, places: list[PlaceSpan], companies, lang: str) -> 
         if span.place.kind != "city" and re.search(r"\b(in|im|en|dans)\s+(the\s+)?([a-zäöüé]+(ern|en|lichen)\s+)?$",
                                                    text[max(sent.start, span.start - 25):span.start]):
             continue  # "visited the city in eastern Zhejiang": where, not who
-        if prev and re.fullmatch(r"\s+(à|in|im|en)\s+", text[prev.end:span.start]):
-            continue  # "Neukölln à Berlin", "Wuhan in Hubei": the place the one before lies in
+        if _UNNAMED_BEFORE.search(text, max(sent.start, span.start - 60), span.start):
+            continue  # "avec une ville du Zhejiang", "with a district of Beijing": a party the text does not name
+        if prev and re.fullmatch(r",?\s+(à|in|im|en)\s+", text[prev.end:span.start]):
+            continue  # "Neukölln à Berlin", "Wuhan in Hubei", "Osnabrück, in Lower Saxony": where the one before lies
+        if prev and prev.place.kind in ("district", "county") and span.place.country == prev.place.country \
+                and re.fullmatch(r"\s*,?\s*(of|der Stadt|de|du|in|im|à|au cœur de|in the heart of|im Herzen von)\s+"
+                                 r"((the )?city of |la ville de )?", text[prev.end:span.start], re.IGNORECASE):
+            continue  # "dem Bezirk Laoshan der Stadt Qingdao": the city a district lies in
         if prev and span.place.kind != "city" and prev.place.kind == "city" \
                 and span.place.country == prev.place.country and text[prev.end:prev.end + 2].startswith(",") \
                 and not re.search(r"\b(and|und|et|with|mit|avec)\b", text[prev.end:span.start]):

@@ -111,3 +111,52 @@ def test_relations_a_list_goes_on_in_the_next_sentence_without_a_relation_word()
     assert {frozenset(("Augsburg", x)) for x in ("Birmingham", "Dayton", "Nagoya")} <= set(pairs)
     assert frozenset(("Birmingham", "Dayton")) not in pairs
     assert pairs[frozenset(("Augsburg", "Nagoya"))].date == "1985"
+
+
+def places_of(text: str, lang: str = "en") -> list[tuple[str, str]]:
+    """(surface, linked place name) of a one-paragraph text, with places from the gazetteer alone."""
+    sentences = tuple(Sentence(s, e, lang, 0) for s, e in split_sentences(text, 0, len(text)))
+    return [(text[p.start:p.end], p.place.name)
+            for p in link_places(text, Annotation(sentences, ()), load_gazetteer())]
+
+
+@pytest.mark.parametrize("lang, text, town", [
+    ("en", "Kassel is twinned with Mechelen in Belgium and Sète in France.", "Sète"),
+    ("de", "Kassel unterhält Partnerschaften unter anderem mit dem schwedischen Lund und dem italienischen "
+           "Lucca.", "Lund"),
+    ("fr", "Nancy compte plusieurs jumelages.\n\nVille\tPays\tDepuis\nTartu\tEstonie\t1996", "Tartu"),
+])
+def test_places_small_town_is_a_place_beside_its_country(lang, text, town):
+    assert town in {name for _, name in places_of(text, lang)}
+
+
+def test_places_german_noun_after_its_article_is_no_place():
+    text = "Der Partnerschaftsvertrag mit Kassel soll einen Passus zum Jugendaustausch enthalten."
+    assert [name for _, name in places_of(text, "de")] == ["Kassel"]
+
+
+def test_places_lower_case_kind_word_picks_the_district_and_one_sense_per_document():
+    text = ("Rouen a signé une charte d'amitié avec le district de Chaoyang, à Pékin. "
+            "Une délégation de Chaoyang viendra en mai.")
+    assert [name for _, name in places_of(text, "fr")] == ["Rouen", "Chaoyang District", "Beijing",
+                                                            "Chaoyang District"]
+    assert set(relations_of(text, "fr")) == {frozenset(("Rouen", "Chaoyang District"))}
+
+
+@pytest.mark.parametrize("lang, text, pair", [
+    ("en", "Leeds plans a friendship agreement with a city in Sichuan province whose name was not disclosed.",
+     None),
+    ("fr", "Lorient négocie un accord d'amitié avec une ville du Fujian, dont le nom n'a pas été communiqué.", None),
+    ("de", "Der Landkreis plant eine Partnerschaft mit einer Stadt in der Provinz Hunan.", None),
+    ("de", "Lübeck hat im Frühjahr eine Freundschaftsvereinbarung mit dem Bezirk Tianhe der Stadt Guangzhou "
+           "unterzeichnet.", ("Lübeck", "Tianhe District")),
+])
+def test_relations_a_region_qualifying_an_unnamed_or_smaller_party_is_no_party(lang, text, pair):
+    assert set(relations_of(text, lang)) == ({frozenset(pair)} if pair else set())
+
+
+def test_places_list_item_with_its_year_is_a_place_inside_a_longer_entity():
+    from pipeline.annotate import Entity
+    text = "Suivront Tartu (1996) et Lucca (2001)."
+    annotation = Annotation((Sentence(0, len(text), "fr", 0),), (Entity(0, 14, "PER", "Suivront Tartu"),))
+    assert [p.place.name for p in link_places(text, annotation, load_gazetteer())] == ["Tartu", "Lucca"]
