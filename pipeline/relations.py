@@ -134,6 +134,14 @@ _UNNAMED_BEFORE = re.compile(
     r"municipality|ville|commune|Stadt|Kommune|Gemeinde|Bezirk|Stadtbezirk|Kreis)\s+"
     r"(in|of|from|near|du|de|des|d['’]|en|dans|im|aus|bei)\s+((the|la|le|l['’]|der|dem)\s*)?"
     r"(province\s+(of|de|du)\s+|Provinz\s+)?$", re.IGNORECASE)
+_SAME_YEAR = re.compile(  # "…in 1984, the same year in which Lower Saxony signed …": the clause before dates it
+    r"\W*((and|und|et)\s+)?((in|im)\s+)?(the\s+same\s+year|(selben|gleichen)\s+Jahr|la\s+même\s+année|"
+    r"l['’]année\s+même)\b", re.IGNORECASE)
+_LIST_GOES_ON = re.compile(  # what may stand before the place of a clause that only goes on with a list
+    r"\W*((and|und|et|sowie|as well as|ainsi que|or|oder|ou|then|dann|puis)\s+)?((also|auch|aussi|later|später)\s+)?"
+    r"((in\s+|im\s+)?(the\s+same\s+year|selben\s+Jahr|gleichen\s+Jahr|la\s+même\s+année)\s+(as|wie|que)\s+)?"
+    r"((with|mit|avec|to|zu|à|and with)\s+)?((the|die|der|dem|den|le|la|les|l['’])\s*)?([a-zäöüéè-]+\s+)?",
+    re.IGNORECASE)
 
 
 def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -222,8 +230,10 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
             if hub is None and len(members) == 1:
                 hub = members[0].place  # the subject, for a clause that follows ("…, when it signed …")
             pending = pending or members[0].place
-            if len(members) >= 2 or opening or not triggered_before:
-                continue  # no trigger of its own: only a list going on ("… and Lyon") continues
+            if len(members) >= 2 or opening or not triggered_before \
+                    or not _LIST_GOES_ON.fullmatch(text, c_start, members[0].start):
+                continue  # no trigger of its own: only a list going on ("…, and with Lyon") continues, not
+                # a clause that names a place in passing ("…, and its exchange with Boston is known")
         # "The city signed …" carries the subject; "The state capital Magdeburg" is an apposition;
         # "our partnerships with A and B" and "Bonn, its twin" name the other side by a pronoun,
         # unless the clause names it too ("Augsburg pflegt mit seinen Partnerstädten A und B").
@@ -245,6 +255,8 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         abroad = [p for p in candidates if p is not None and p.country != members[0].place.country]
         carried = abroad[0] if abroad else (main_place if first_person else (context.subject or main_place))
         clause_dates = [d for d in sent_dates if c_start <= d.start < c_end] + free_dates
+        if n and _SAME_YEAR.match(text, c_start):
+            clause_dates += [d for d in sent_dates if clauses[n - 1][0] <= d.start < clauses[n - 1][1]]
         if len(members) >= 2 and _BETWEEN.search(text, max(c_start, members[0].start - 20), members[0].start) \
                 and re.fullmatch(r"\s*(and|und|et)\s+((the|die|der|dem|le|la|l['’])\s*)?(\w+\s+)?",
                                  text[members[0].end:members[1].start]):

@@ -160,3 +160,25 @@ def test_places_list_item_with_its_year_is_a_place_inside_a_longer_entity():
     text = "Suivront Tartu (1996) et Lucca (2001)."
     annotation = Annotation((Sentence(0, len(text), "fr", 0),), (Entity(0, 14, "PER", "Suivront Tartu"),))
     assert [p.place.name for p in link_places(text, annotation, load_gazetteer())] == ["Tartu", "Lucca"]
+
+
+@pytest.mark.parametrize("lang, text, pairs", [
+    ("en", "Ulm has been twinned with Lahti since 1990, and its student exchange with Boston is well known.",
+     {("Ulm", "Lahti")}),
+    ("en", "Kassel has been twinned with Sopot since 1995, and with Tartu since 2001.",
+     {("Kassel", "Sopot"), ("Kassel", "Tartu")}),
+    ("de", "Als Kiel und Tartu 1996 ihren Partnerschaftsvertrag unterzeichneten, war der Hafen von Danzig "
+           "noch klein.", {("Kiel", "Tartu")}),
+])
+def test_relations_clause_without_relation_word_only_goes_on_with_a_list(lang, text, pairs):
+    assert set(relations_of(text, lang)) == {frozenset(p) for p in pairs}
+
+
+@pytest.mark.parametrize("lang, text, pair, date", [
+    ("en", "Kiel and Tartu signed a twinning agreement in 1985, the same year in which Lübeck signed a "
+           "partnership with Kalisz.", ("Lübeck", "Kalisz"), "1985"),
+    ("de", "Tartu ist seit 1996 Partnerstadt von Kassel, im selben Jahr wie das polnische Sopot.",
+     ("Kassel", "Sopot"), "1996"),
+])
+def test_relations_the_same_year_takes_the_date_of_the_clause_before(lang, text, pair, date):
+    assert relations_of(text, lang)[frozenset(pair)].date == date
