@@ -83,7 +83,7 @@ def is_org_modifier(text: str, span: PlaceSpan, lang: str, sent_start: int, sent
 
 def contains(region: Place, city: Place) -> bool:
     """A region and a place of the same country are never a pair ("Jinan in Shandong province")."""
-    return region.kind != "city" and region.country == city.country
+    return region.kind != "city" and region.country is not None and region.country == city.country
 
 
 def pick_date(dates, anchor: int, text: str, lang: str):
@@ -102,9 +102,11 @@ def pick_date(dates, anchor: int, text: str, lang: str):
     return min(dates, key=score, default=None)
 
 
+_VERBS = r"(war|ist|sind|hat|haben|wird|wurde|waren|was|is|are|were|has|had|est|sont|était)\b"
+_FINITE_VERB = re.compile(_VERBS)
 CLAUSE_BREAK = re.compile(
     r";\s+|:\s+"
-    r"|,\s+(?=(war|ist|sind|hat|haben|wird|wurde|waren|was|is|are|were|has|had|est|sont|était)\b)"
+    rf"|,\s+(?={_VERBS})"
     r"|,\s+(?=[A-ZÄÖÜ][\w-]+\s+(ist|sind|hat|haben|war|wurde|is|has|was|est|a)\b)"
     r"|,\s+(?=(the same year|in the same year|when|while|whereas|which|who|where|after|before|and|but|"
     r"während|wobei|als|nachdem|bevor|und|aber|doch|tandis que|alors que|lorsque|quand|après|avant|et|mais)\b)"
@@ -266,6 +268,8 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
             c_hub, confidence = outside[0].place, 0.9
         elif anaphoric and carried is not None:
             c_hub, confidence = carried, 0.7
+        elif len(members) >= 2 and hub is not None and _FINITE_VERB.match(text, c_start):
+            c_hub, confidence = hub, 0.7  # "Nancy, elle, est jumelée avec A et B": the verb's subject came before
         elif len(members) >= 2:
             c_hub = _hub(text, c_start, members, own, previous_owner or local_subject or main_place or carried,
                          clause_dates)

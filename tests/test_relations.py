@@ -182,3 +182,34 @@ def test_relations_clause_without_relation_word_only_goes_on_with_a_list(lang, t
 ])
 def test_relations_the_same_year_takes_the_date_of_the_clause_before(lang, text, pair, date):
     assert relations_of(text, lang)[frozenset(pair)].date == date
+
+
+@pytest.mark.parametrize("lang, text, pair, country", [
+    ("en", "The district of Bad Cannstatt is twinned with Kalisz in Poland.", ("Bad Cannstatt", "Kalisz"), None),
+    ("en", "Jiangning District concluded a cooperation agreement with the Zollernalb District in 2017.",
+     ("Jiangning District", "Zollernalb District"), None),
+    ("de", "Der Landkreis Rottal-Inn hat 2016 einen Freundschaftsvertrag mit dem Bezirk Binjiang der Stadt Hangzhou "
+           "unterzeichnet.", ("Rottal-Inn", "Binjiang District"), None),
+    ("de", "Am Montag unterzeichneten der Bezirksbürgermeister von Schwabing und der Wiener Stadtbezirk "
+           "Leopoldstadt eine Kooperationsvereinbarung.", ("Schwabing", "Leopoldstadt"), "AT"),
+    ("de", "Kassel unterhält Partnerschaften mit Sopot (seit 1992) und Spittal an der Drau (seit 1996).",
+     ("Kassel", "Spittal an der Drau"), None),
+    ("de", "Kassel pflegt Partnerschaften unter anderem mit dem schottischen Dunblane und dem polnischen Sopot.",
+     ("Kassel", "Dunblane"), "GB"),
+    ("fr", "Nancy, elle, est jumelée avec plusieurs villes, dont Lambeth à Londres et Pankow à Berlin.",
+     ("Nancy", "Lambeth"), "GB"),
+])
+def test_relations_place_the_gazetteer_lacks_named_where_only_a_place_can_stand(lang, text, pair, country):
+    pairs = relations_of(text, lang)
+    assert frozenset(pair) in pairs
+    unlisted = next(p for p in (pairs[frozenset(pair)].a, pairs[frozenset(pair)].b) if p.place_id.startswith("local:"))
+    assert unlisted.country == country
+
+
+@pytest.mark.parametrize("lang, text, names", [
+    ("de", "Der Partnerschaftsvertrag mit Kassel sieht Besuche der Chöre, Vereine und Schulen vor.", ["Kassel"]),
+    ("en", "The University of Kassel and Southeastern University in Nanjing signed a cooperation agreement.",
+     ["Kassel", "Nanjing"]),
+])
+def test_places_the_gazetteer_lacks_need_a_place_context(lang, text, names):
+    assert [name for _, name in places_of(text, lang)] == names

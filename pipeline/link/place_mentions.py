@@ -9,6 +9,7 @@ from ..annotate import Annotation
 from ..records import PlaceSpan
 from ..relations import find_triggers
 from .places import fold_name, split_kind
+from .unlisted import find_unlisted
 
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _FEATURE_AFTER = re.compile(
@@ -16,7 +17,7 @@ _FEATURE_AFTER = re.compile(
     r"Brücke|Cathedral|Garden|Gardens|Ufer|rivière|fleuve|Valley|Tal|Bay|Island|Insel)\b")
 # its country after a place: "Cegled, Hungary", "Kortrijk in Belgium", "Tibériade<TAB>Israël", "Sevan (Arménie)"
 _COUNTRY_AFTER = re.compile(r"(?:\s*[,\t(]|\s+(?:in|en|au|aux)\s+(?:the\s+)?)\s*"
-                            r"([A-ZÄÖÜÉ][\w'-]+(?:\s[A-ZÄÖÜÉ][\w'-]+)?)")
+                            r"([A-ZÄÖÜÉ][\w'-]+(?: [A-ZÄÖÜÉ][\w'-]+)?)")
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w-]*)\s+$")  # "dem niederländischen Roermond": a country's adjective
 _ARTICLE_BEFORE = re.compile(r"\b(?:ein|eine|einen|einem|einer|eines|der|die|das|den|dem|des)\s+$")
 _CELL_BREAK = re.compile(r"[\t\n]")
@@ -99,6 +100,7 @@ def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[Pla
                 and not _is_listed_place(text, start, end, found, gazetteer, place):
             continue
         found.append(PlaceSpan(start, end, place))
+    found += find_unlisted(text, ann.sentences, found, ann.entities, companies, gazetteer)
     return _one_sense(text, sorted(found, key=lambda p: p.start), gazetteer)
 
 
