@@ -13,7 +13,7 @@ Who pairs with whom:
 - otherwise the clause's first place is the hub ("X and Y signed", "X has partnerships with A");
 - a table row pairs with the document's city, or its two places with each other.
 Status and type come from the clause's own cues; the date from the partner's own year, else the
-clause's date nearest the relation word, never one of a visit, a celebration or a dateline.
+clause's date nearest the relation word, never one of a visit, a celebration, a dateline or the future.
 """
 from __future__ import annotations
 
@@ -136,6 +136,7 @@ _UNNAMED_BEFORE = re.compile(
     r"municipality|ville|commune|Stadt|Kommune|Gemeinde|Bezirk|Stadtbezirk|Kreis)\s+"
     r"(in|of|from|near|du|de|des|d['’]|en|dans|im|aus|bei)\s+((the|la|le|l['’]|der|dem)\s*)?"
     r"(province\s+(of|de|du)\s+|Provinz\s+)?$", re.IGNORECASE)
+_CONJUNCTION = re.compile(r"(\W*(and|but|und|aber|doch|et|mais)\s+)?", re.IGNORECASE)
 _SAME_YEAR = re.compile(  # "…in 1984, the same year in which Lower Saxony signed …": the clause before dates it
     r"\W*((and|und|et)\s+)?((in|im)\s+)?(the\s+same\s+year|(selben|gleichen)\s+Jahr|la\s+même\s+année|"
     r"l['’]année\s+même)\b", re.IGNORECASE)
@@ -185,7 +186,7 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
     triggers = [Trigger(sent.start + t.start, sent.start + t.end, t.relation) for t in find_triggers(chunk, lang)]
     dateline = _DATELINE.match(text, sent.start)  # "BORDEAUX, 14 octobre 2023 (AFP) -": when it was written
     celebrated = _search(lang, "celebration", chunk) is not None  # "feierten am Samstag 40 Jahre": not a founding
-    sent_dates = [d for d in dates if sent.start <= d.start and d.end <= sent.end
+    sent_dates = [d for d in dates if sent.start <= d.start and d.end <= sent.end and d.kind != "future"
                   and not (dateline and d.start < dateline.end()) and not (celebrated and d.kind == "relative")]
     if "\t" in chunk:
         return _table_row(doc_id, text, sent, parties, triggers, sent_dates, main_place, context)
@@ -224,7 +225,8 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         if not members:
             continue
         clause = text[c_start:c_end]
-        opening = _search(lang, "anaphor", clause[:60])
+        conjunction = _CONJUNCTION.match(clause).end()  # "…, et la ville compte …"
+        opening = _search(lang, "anaphor", clause[conjunction:conjunction + 60])
         possessive = _search(lang, "possessive", clause)
         if not own and n and text[c_start - 2:c_start].strip() == ":" and members[0].start - c_start < 5:
             own = [t for t in triggers if clauses[n - 1][0] <= t.start < clauses[n - 1][1]]  # "partners: A, B"
@@ -241,8 +243,8 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         # unless the clause names it too ("Augsburg pflegt mit seinen Partnerstädten A und B").
         listed = _listed_after(text, c_start + possessive.end(), members) if possessive else []
         outside = [m for m in members if m not in listed]
-        apposition = opening and re.fullmatch(r"[\s,]*((de|d['’]|of|von)\s*)?",
-                                              text[c_start + opening.end():members[0].start])
+        apposition = opening and re.fullmatch(r"[\s,]*((de|du|des|de la|d['’]|of|of the|von|der)\s*)?",
+                                              text[c_start + conjunction + opening.end():members[0].start])
         # "Bonn, its German twin": the possessive stands right beside its one place
         beside = possessive and len(members) == 1 and own and (
             re.fullmatch(r"\s*,\s*", text[members[0].end:c_start + possessive.start()])
@@ -252,8 +254,10 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         anaphoric = (opening and not apposition) or (possessive and ((listed and not outside) or beside)) or inside
         first_person = possessive and _FIRST_PERSON.match(possessive.group())
         # partners lie in different countries: "Die Stadt … mit Kunming" is not the Chinese city before
-        # "our …" and a later "the city" mean the document's own city; an opening "The city" the last subject
-        candidates = list(main_places) if first_person or inside else [context.subject, *main_places]
+        # "our …" and a later "the city" mean the document's own city; "The city", "its twin" the hub of the
+        # clause before, else the city whose partners the last sentence named, else its subject
+        last_hub = context.listing[0] if context.listing else previous_owner
+        candidates = list(main_places) if first_person or inside else [hub, last_hub, context.subject, *main_places]
         abroad = [p for p in candidates if p is not None and p.country != members[0].place.country]
         carried = abroad[0] if abroad else (main_place if first_person else (context.subject or main_place))
         clause_dates = [d for d in sent_dates if c_start <= d.start < c_end] + free_dates
@@ -451,7 +455,7 @@ def _owner(text: str, clause_start: int, parties: list[PlaceSpan]) -> PlaceSpan 
         after = text[span.end:span.end + 30]
         before = text[max(clause_start, span.start - 40):span.start]
         genitive = re.match(r"['’]?s", after) or (text[span.end - 1] == "s" and not span.place.name.endswith("s"))
-        if genitive and re.match(r"^(['’]?s)?\s+((?-i:[a-z]+)\s+){0,2}?(sister|twin|partner|friendship|international)",
+        if genitive and re.match(r"^(['’]?s)?\s+((?-i:[a-z]+|[A-Z][a-z]+)\s+){0,2}?(sister|twin|partner|friendship|international)",
                                  after, re.IGNORECASE):
             return span
         if _OWNED_BY.search(before) and re.match(r"^s?(?!\w)", after) and not re.match(r"^s?\s*(und|and|et)\b", after):

@@ -271,3 +271,9 @@ def test_dates_rule_triggers_occur_in_every_match(lang):
     assert len(matches) >= 20
     missing = [m.group() for m, trigger in matches if not trigger.search(m.group())]
     assert not missing
+
+
+@pytest.mark.parametrize(("lang", "text"), [("en", "next year"), ("de", "im kommenden Jahr"),
+                                            ("fr", "en novembre prochain")])
+def test_dates_future_expressions_are_marked_future(lang, text):
+    assert [m.kind for m in find_dates(text, lang, "2021-01-04")] == ["future"]

@@ -213,3 +213,28 @@ def test_relations_place_the_gazetteer_lacks_named_where_only_a_place_can_stand(
 ])
 def test_places_the_gazetteer_lacks_need_a_place_context(lang, text, names):
     assert [name for _, name in places_of(text, lang)] == names
+
+
+def test_relations_its_twin_is_the_twin_of_the_city_whose_partners_were_named():
+    pairs = relations_of("Kraków, Nuremberg's Polish sister city since 1979, hosts a festival every year. "
+                         "Skopje, its Macedonian twin since 1982, sends a choir.")
+    assert pairs[frozenset(("Nuremberg", "Skopje"))].date == "1982"
+    assert frozenset(("Kraków", "Skopje")) not in pairs
+    pairs = relations_of("Leeds, Dortmund's English twin town, also has ties across Europe: Leeds has been twinned "
+                         "with Lille since 1967. Its partnership with Brno dates from 1985.")
+    assert frozenset(("Leeds", "Brno")) in pairs and frozenset(("Dortmund", "Brno")) not in pairs
+
+
+def test_relations_older_twins_belong_to_the_city_named_before_and_next_year_dates_nothing():
+    pairs = relations_of("Kassel's other twin towns keep their own traditions. Like the older twins Bergamo and "
+                         "Turku, Yangzhou will get a street sign in the Square of Partner Cities next year.",
+                         published="2014-03-27")
+    assert {frozenset(("Kassel", "Bergamo")), frozenset(("Kassel", "Turku"))} <= set(pairs)
+    assert not {frozenset(("Bergamo", "Turku")), frozenset(("Yangzhou", "Turku"))} & set(pairs)
+    assert pairs[frozenset(("Kassel", "Bergamo"))].date is None
+
+
+def test_relations_the_city_after_a_conjunction_is_the_subject_of_the_clause_before():
+    pairs = relations_of("Nantes et Cardiff ont signé un accord de jumelage, et la ville compte Saarbrücken et "
+                         "Tampere parmi ses partenaires.", "fr")
+    assert set(pairs) == {frozenset(("Nantes", x)) for x in ("Cardiff", "Saarbrücken", "Tampere")}

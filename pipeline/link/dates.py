@@ -29,7 +29,7 @@ class DateMatch:
     text: str
     iso: str
     precision: str  # day | month | year
-    kind: str = "absolute"  # absolute | relative | anniversary | range
+    kind: str = "absolute"  # absolute | relative | future ("next year") | anniversary | range
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,8 +234,10 @@ def _resolve_calendar(m: re.Match, anchor: _Anchor | None) -> _Value | None:
     if not g.get("year"):
         if anchor is None or month is None:
             return None
-        found = _resolve_yearless(month, day, anchor, _DIRECTIONS.get(_key(g.get("dir") or "")))
-        return (found, precision, "range" if kind == "range" else "relative") if found else None
+        direction = _DIRECTIONS.get(_key(g.get("dir") or ""))
+        found = _resolve_yearless(month, day, anchor, direction)
+        kind = "range" if kind == "range" else "future" if direction == "next" else "relative"
+        return (found, precision, kind) if found else None
     try:
         return date(int(g["year"]), month or 1, day or 1), precision, kind
     except ValueError:
@@ -267,7 +269,7 @@ def _resolve_relative(m: re.Match, anchor: _Anchor | None) -> _Value | None:
         value, precision = _shift_month(base, offset), "month"
     else:
         value, precision = date(base.year + offset, 1, 1), "year"
-    return value, _coarser(precision, anchor.precision), "relative"
+    return value, _coarser(precision, anchor.precision), "future" if offset > 0 else "relative"
 
 
 def _resolve_weekday(m: re.Match, anchor: _Anchor | None) -> _Value | None:
