@@ -301,12 +301,15 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         others = [p for p in others if not (p.place.kind != "city" and any(  # "Kunming … du Yunnan"
             o.place.kind == "city" and o.place.country == p.place.country and o.start < p.start for o in others))]
         owned = {id(d) for o in others if (d := _own_date(text, o, [], clause_dates))}
+        named = listed + [m for t in own for m in _listed_after(text, t.end, members)]
         for k, other in enumerate(others):
             if contains(c_hub, other.place) or contains(other.place, c_hub):
                 continue
-            if c_hub.country == other.place.country and len(others) > 1:
-                continue
             date = _own_date(text, other, others[k + 1:], clause_dates)
+            if c_hub.country == other.place.country and len(others) > 1 and other not in named \
+                    and not _own_date(text, other, [], clause_dates):
+                continue  # a list's own country is where it lies, unless named a partner ("Jena (seit 1987)",
+                # "the older twins Karlsruhe and Linz")
             shared = clause_dates if len(others) == 1 else [d for d in clause_dates if id(d) not in owned]
             if date is None and (len(others) == 1 or len(shared) == 1):
                 date = pick_date(shared, (own or triggers)[0].start, text, lang)
