@@ -241,7 +241,11 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         # "The city signed …" carries the subject; "The state capital Magdeburg" is an apposition;
         # "our partnerships with A and B" and "Bonn, its twin" name the other side by a pronoun,
         # unless the clause names it too ("Augsburg pflegt mit seinen Partnerstädten A und B").
-        listed = _listed_after(text, c_start + possessive.end(), members) if possessive else []
+        # "Chengdu ist neben Oxford und Potsdam eine der Partnerstädte der Bundesstadt": all partners of a
+        # city the clause names by a noun
+        city_owner = _search(lang, "city_owner", clause) is not None and _owner(text, c_start, members) is None
+        listed = members if city_owner else \
+            _listed_after(text, c_start + possessive.end(), members) if possessive else []
         outside = [m for m in members if m not in listed]
         apposition = opening and re.fullmatch(r"[\s,]*((de|du|des|de la|d['’]|of|of the|von|der)\s*)?",
                                               text[c_start + conjunction + opening.end():members[0].start])
@@ -251,7 +255,8 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
             or c_start + possessive.end() <= members[0].start)
         # "Mit Sunderland und Tampere ist die Stadt verbunden": the city as a subject after its partners
         inside = not opening and _CITY_NP.search(clause) and members[0].start < c_start + _CITY_NP.search(clause).start()
-        anaphoric = (opening and not apposition) or (possessive and ((listed and not outside) or beside)) or inside
+        anaphoric = (opening and not apposition) or inside \
+            or ((possessive or city_owner) and ((listed and not outside) or beside))
         first_person = possessive and _FIRST_PERSON.match(possessive.group())
         # partners lie in different countries: "Die Stadt … mit Kunming" is not the Chinese city before
         # "our …" and a later "the city" mean the document's own city; "The city", "its twin" the hub of the
@@ -399,7 +404,7 @@ def _parties(text: str, sent, places: list[PlaceSpan], companies, lang: str) -> 
         if _UNNAMED_BEFORE.search(text, max(sent.start, span.start - 60), span.start):
             continue  # "avec une ville du Zhejiang", "with a district of Beijing": a party the text does not name
         if prev and re.fullmatch(r",?\s+(à|in|im|en)\s+", text[prev.end:span.start]):
-            continue  # "Neukölln à Berlin", "Wuhan in Hubei", "Osnabrück, in Lower Saxony": where the one before lies
+            continue  # "Neukölln à Berlin", "Wuhan in Hubei", "Osnabrück, in Lower Saxony": where the one before is
         if prev and prev.place.kind in ("district", "county") and span.place.country == prev.place.country \
                 and re.fullmatch(r"\s*,?\s*(of|der Stadt|de|du|in|im|à|au cœur de|in the heart of|im Herzen von)\s+"
                                  r"((the )?city of |la ville de )?", text[prev.end:span.start], re.IGNORECASE):
@@ -458,8 +463,8 @@ def _owner(text: str, clause_start: int, parties: list[PlaceSpan]) -> PlaceSpan 
         after = text[span.end:span.end + 30]
         before = text[max(clause_start, span.start - 40):span.start]
         genitive = re.match(r"['’]?s", after) or (text[span.end - 1] == "s" and not span.place.name.endswith("s"))
-        if genitive and re.match(r"^(['’]?s)?\s+((?-i:[a-z]+|[A-Z][a-z]+)\s+){0,2}?(sister|twin|partner|friendship|international)",
-                                 after, re.IGNORECASE):
+        if genitive and re.match(r"^(['’]?s)?\s+((?-i:[a-z]+|[A-Z][a-z]+)\s+){0,2}?"
+                                 r"(sister|twin|partner|friendship|international)", after, re.IGNORECASE):
             return span
         if _OWNED_BY.search(before) and re.match(r"^s?(?!\w)", after) and not re.match(r"^s?\s*(und|and|et)\b", after):
             return span

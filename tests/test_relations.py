@@ -245,3 +245,16 @@ def test_relations_the_city_after_a_conjunction_is_the_subject_of_the_clause_bef
     pairs = relations_of("Nantes et Cardiff ont signé un accord de jumelage, et la ville compte Saarbrücken et "
                          "Tampere parmi ses partenaires.", "fr")
     assert set(pairs) == {frozenset(("Nantes", x)) for x in ("Cardiff", "Saarbrücken", "Tampere")}
+
+
+@pytest.mark.parametrize("lang, text, hub, partners", [
+    ("de", ("Im Frühjahr 2012 unterzeichneten Erfurt und Kunming den Vertrag über eine Städtepartnerschaft. Seither "
+            "ist Kunming neben Lille, Mainz und Brno eine der offiziellen Partnerstädte der Landeshauptstadt."),
+     "Erfurt", ("Kunming", "Lille", "Mainz", "Brno")),
+    ("en", ("Leeds and Hangzhou signed a twinning agreement in 1988. Since then Hangzhou, Lille and Brno have been "
+            "the three twin towns of the city."), "Leeds", ("Hangzhou", "Lille", "Brno")),
+    ("fr", "Nantes et Jinan ont signé un accord de jumelage en 1985. Jinan, Cardiff et Tampere sont les villes "
+           "jumelles de la ville.", "Nantes", ("Jinan", "Cardiff", "Tampere")),
+])
+def test_relations_partners_of_a_city_named_by_a_noun(lang, text, hub, partners):
+    assert set(relations_of(text, lang)) == {frozenset((hub, p)) for p in partners}

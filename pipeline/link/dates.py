@@ -100,7 +100,8 @@ _DE_YEAR_CUES = ("bereits|schon|erst|zuletzt|dann|später|danach|damals|zuvor|be
                  "unterzeichnete[n]?|schloss(?:en)?|kam(?:en)?|folgte[n]?|besiegelte[n]?|wurde[n]?|war(?:en)?|"
                  "gründete[n]?|vereinbarte[n]?|unterschrieb(?:en)?|beschloss(?:en)?|begann(?:en)?|trat(?:en)?")
 _DE_COUNT_NOUNS = (r"Besucher\w*|Einwohner\w*|Menschen|Euro|Mitarbeiter\w*|Teilnehmer\w*|Gäste|Schüler\w*|"
-                   r"Studierende\w*|Kilometer|km|Tonnen|Container|Arbeitsplätze|Unternehmen|Firmen|Stück|Exemplare|Jahre")
+                   r"Studierende\w*|Kilometer|km|Tonnen|Container|Arbeitsplätze|Unternehmen|Firmen|Stück|"
+                   r"Exemplare|Jahre")
 
 # Anniversaries need a twinning word nearby; "more than 20 years" and "after two years of talks" are not dates.
 _TWINNING_CUES = {

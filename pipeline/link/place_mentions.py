@@ -27,7 +27,8 @@ _LISTED_YEAR = re.compile(r"\s*\((seit |since |depuis |en |in )?\d{4}\)")  # "Ki
 _NAMED_CITY = re.compile(r"\b(?i:ville|city|town|stadt|commune|municipality|gemeinde)\s+(?:de\s+|d['’]|of\s+)?"
                          r"([A-ZÄÖÜÉ][\w'’-]+(?:[ -][A-ZÄÖÜÉ][\w'’-]+)*)")
 # a lower-case kind word picks the district reading of a name: "le district de Wuzhong", "the district of X"
-_NAMED_DISTRICT = re.compile(r"(?<!\bun )(?<!\ba )\b(?:district|county|borough|prefecture|arrondissement|comté|préfecture)\s+"
+_NAMED_DISTRICT = re.compile(r"(?<!\bun )(?<!\ba )\b"
+                             r"(?:district|county|borough|prefecture|arrondissement|comté|préfecture)\s+"
                              r"(?:of\s+(?:the\s+)?|de\s+(?:la\s+|l['’])?|du\s+|d['’])?"
                              r"[A-ZÄÖÜÉ][\w'’-]+(?:[ -][A-ZÄÖÜÉ][\w'’-]+)*")
 _PARTNER_WORD_BEFORE = re.compile(
@@ -121,8 +122,9 @@ def _one_sense(text: str, found: list[PlaceSpan], gazetteer) -> list[PlaceSpan]:
 
 def _is_listed_place(text: str, start: int, end: int, found: list[PlaceSpan], gazetteer, place) -> bool:
     """Context that makes a small town's name a place: its country after it ("Cegled, Hungary") or
-    its country's adjective before it ("dem niederländischen Roermond"), a year in parentheses ("Kirkcaldy (seit 1962)"), a partner word before it ("Partnerstädten
-    Bourges"), or a place it is listed with ("Bourges und Inverness")."""
+    its country's adjective before it ("dem niederländischen Roermond"), a year in parentheses
+    ("Kirkcaldy (seit 1962)"), a partner word before it ("Partnerstädten Bourges"), or a place it is
+    listed with ("Bourges und Inverness")."""
     country = _COUNTRY_AFTER.match(text, end)
     if country and gazetteer.country_code(country.group(1)) == place.country:
         return True

@@ -17,7 +17,8 @@ from ..records import Place, PlaceSpan
 from ..relations import find_triggers, load_patterns
 from .places import KIND_WORDS, fold_name
 
-_NAME = r"[A-ZÄÖÜÉŞÇŁŚŻ][\w'’-]*(?:(?:[ -]|\s(?:and|upon|on|am|an der|sur|de|del)\s)[A-ZÄÖÜÉŞÇŁŚŻ][\w'’-]*){0,3}"
+_CAPITAL = r"[A-ZÄÖÜÉŞÇŁŚŻ][\w'’-]*"
+_NAME = rf"{_CAPITAL}(?:(?:[ -]|\s(?:and|upon|on|am|an der|sur|de|del)\s){_CAPITAL}){{0,3}}"  # "Spittal an der Drau"
 _KIND_BEFORE = re.compile(  # the name after a kind word, and a city's adjective before that word ("Pekinger")
     rf"(?:\b(?P<adj>[A-ZÄÖÜ]\w+er)\s+)?\b(?P<kind>Landkreis|Kreis|Stadtbezirk|Bezirk|Stadtteil|"
     rf"(?i:district|borough|county|arrondissement|quartier))\s+"
