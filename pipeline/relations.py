@@ -136,6 +136,7 @@ _UNNAMED_BEFORE = re.compile(
     r"municipality|ville|commune|Stadt|Kommune|Gemeinde|Bezirk|Stadtbezirk|Kreis)\s+"
     r"(in|of|from|near|du|de|des|d['’]|en|dans|im|aus|bei)\s+((the|la|le|l['’]|der|dem)\s*)?"
     r"(province\s+(of|de|du)\s+|Provinz\s+)?$", re.IGNORECASE)
+_WITH = re.compile(r"\w*\s+(with|mit|avec)\s+((the|der|dem|den|le|la|les|l['’])\s*)?", re.IGNORECASE)
 _CONJUNCTION = re.compile(r"(\W*(and|but|und|aber|doch|et|mais)\s+)?", re.IGNORECASE)
 _SAME_YEAR = re.compile(  # "…in 1984, the same year in which Lower Saxony signed …": the clause before dates it
     r"\W*((and|und|et)\s+)?((in|im)\s+)?(the\s+same\s+year|(selben|gleichen)\s+Jahr|la\s+même\s+année|"
@@ -206,7 +207,8 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
     if opener is not None:
         context.paragraph = sent.paragraph
     if not triggers:
-        continued = _continued_list(doc_id, text, sent, parties, sent_dates, context) if parties else []
+        continued = _continued_list(doc_id, text, sent, sent.start, sent.end, parties, sent_dates, context) \
+            if parties else []
         context.subject = opener or context.subject
         context.listing = context.listing if continued else None
         return continued
@@ -230,6 +232,12 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         possessive = _search(lang, "possessive", clause)
         if not own and n and text[c_start - 2:c_start].strip() == ":" and members[0].start - c_start < 5:
             own = [t for t in triggers if clauses[n - 1][0] <= t.start < clauses[n - 1][1]]  # "partners: A, B"
+        if not own and not n and len(clauses) > 1:
+            continued = _continued_list(doc_id, text, sent, c_start, c_end, members,
+                                        [d for d in sent_dates if c_start <= d.start < c_end], context)
+            if continued:
+                found.extend(continued)
+                continue
         if not own:
             if hub is None and len(members) == 1:
                 hub = members[0].place  # the subject, for a clause that follows ("…, when it signed …")
@@ -327,15 +335,17 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
     return found
 
 
-def _continued_list(doc_id, text, sent, parties, dates, context) -> list:
-    """A sentence that goes on with the list of the one before: "Bourges and Dayton followed in the
-    1960s", "Liberec joined in 2001", "Hesse followed with Jiangxi in 1985"."""
+def _continued_list(doc_id, text, sent, start, end, parties, dates, context) -> list:
+    """A sentence or clause (start, end) without relation word that goes on with the list of the sentence
+    before: "Bourges and Dayton followed in the 1960s", "Liberec joined in 2001", "Hesse followed with
+    Jiangxi in 1985, and …"."""
     lang = sent.language
-    if context.listing is None or not _search(lang, "continuation", text[sent.start:sent.end]):
+    if context.listing is None or not _search(lang, "continuation", text[start:end]):
         return []
     hub, relation = context.listing
     members = _unique(parties)
-    with_partner = [m for m in members if re.match(r"\s+(followed|folgte|a suivi)\s+(with|mit|avec)\b", text[m.end:])]
+    with_partner = [m for m in members  # "Sachsen folgte 1985 mit Hubei": the first is a new hub
+                    if re.match(r"\s+(followed|folgte|a suivi)\s+([\w.]+\s+){0,2}?(with|mit|avec)\b", text[m.end:end])]
     if with_partner:
         hub = with_partner[0].place
     found = []
@@ -476,16 +486,17 @@ def _owner(text: str, clause_start: int, parties: list[PlaceSpan]) -> PlaceSpan 
 def _hub(text: str, clause_start: int, members: list[PlaceSpan], triggers, carried: Place | None,
          dates) -> Place:
     """Whom the clause's places relate to: the owner it names; else, for a list of partners ("Zu den
-    Partnerstädten zählen Nizza (1954), Krakau (1979) …"), the subject carried from before; else
-    its first place ("X and Y signed", "X has partnerships with A, B and C")."""
+    Partnerstädten zählen Nizza (1954), Krakau (1979) …", "the twinnings with A and B"), the subject
+    carried from before; else its first place ("X and Y signed", "X has partnerships with A, B and C")."""
     owner = _owner(text, clause_start, members)
     if owner is not None:
         return owner.place
     if carried is not None and len(members) >= 2:
         listed = all(_own_date(text, m, [], dates) for m in members)
-        first_trigger = min((t.start for t in triggers), default=None)
-        if listed or (len(members) >= 3 and first_trigger is not None and first_trigger < members[0].start):
-            return carried
+        first = min(triggers, key=lambda t: t.start, default=None)
+        after_trigger = first is not None and first.start < members[0].start
+        if listed or (after_trigger and (len(members) >= 3 or _WITH.fullmatch(text, first.end, members[0].start))):
+            return carried  # "Les jumelages avec Pittsburgh et Duisburg ont suivi": the partners of the subject
     return members[0].place
 
 

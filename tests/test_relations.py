@@ -258,3 +258,22 @@ def test_relations_the_city_after_a_conjunction_is_the_subject_of_the_clause_bef
 ])
 def test_relations_partners_of_a_city_named_by_a_noun(lang, text, hub, partners):
     assert set(relations_of(text, lang)) == {frozenset((hub, p)) for p in partners}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Bavaria and Shandong concluded a partnership in 1987. Saxony followed with Hubei in 2007, and Thuringia "
+           "signed a partnership with Yunnan in 2012."),
+    ("de", "Bayern und Shandong schlossen 1987 eine Partnerschaft. Sachsen folgte 2007 mit Hubei, und Thüringen "
+           "unterzeichnete 2012 eine Partnerschaft mit Yunnan."),
+])
+def test_relations_a_clause_going_on_with_the_list_before_in_a_sentence_with_a_relation_word(lang, text):
+    pairs = relations_of(text, lang)
+    assert set(pairs) == {frozenset(p) for p in (("Bavaria", "Shandong"), ("Saxony", "Hubei"),
+                                                 ("Thuringia", "Yunnan"))}
+    assert pairs[frozenset(("Saxony", "Hubei"))].date == "2007"
+
+
+def test_relations_twinnings_with_a_list_belong_to_the_subject_before():
+    pairs = relations_of("Xi'an a noué son premier jumelage avec Kyoto en 1974. Les jumelages avec Québec et "
+                         "Cordoue ont suivi en 1986.", "fr")
+    assert set(pairs) == {frozenset(("Xi'an", x)) for x in ("Kyoto", "Québec", "Córdoba")}
