@@ -224,6 +224,15 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         if not own and n + 1 < len(clauses) and _RELATIVE.match(text, clauses[n + 1][0]) and not in_clause[n + 1]:
             own = [t for t in triggers if clauses[n + 1][0] <= t.start < clauses[n + 1][1]]  # "X and Y, which signed"
         triggered_before = triggered_before or bool(own)
+        inner = _inner_pair(text, members, own)
+        if inner:  # "X and Y signed in 1999, following the twinning between A and B": A–B is a pair of its own
+            a, b, trigger = inner
+            status, stated = _status(text[trigger.start:b.end], lang)
+            date = _own_date(text, b, [], sent_dates)
+            found.append((Relation(doc_id, a.place, b.place, trigger.relation, status, date.iso if date else None,
+                                   date.precision if date else None, chunk.strip(), sent.start, sent.end, 0.7), stated))
+            members = [m for m in members if m is not a and m is not b]
+            own = [t for t in own if t is not trigger]
         if not members:
             continue
         clause = text[c_start:c_end]
@@ -359,6 +368,16 @@ def _continued_list(doc_id, text, sent, start, end, parties, dates, context) -> 
                                date.precision if date else None, text[sent.start:sent.end].strip(), sent.start,
                                sent.end, 0.5), False))
     return found
+
+
+def _inner_pair(text: str, members: list[PlaceSpan], own: list[Trigger]):
+    """(A, B, relation word) for "… the twinning between A and B" after other places of the clause."""
+    for a, b in zip(members[1:], members[2:]):
+        before = sorted((t for t in own if t.end <= a.start), key=lambda t: t.start)
+        if before and _BETWEEN.search(text, max(before[-1].end, a.start - 20), a.start) \
+                and re.fullmatch(r"\s*(and|und|et)\s+((the|die|der|dem|le|la|l['’])\s*)?", text[a.end:b.start]):
+            return a, b, before[-1]
+    return None
 
 
 def _best(triggers) -> str | None:

@@ -277,3 +277,15 @@ def test_relations_twinnings_with_a_list_belong_to_the_subject_before():
     pairs = relations_of("Xi'an a noué son premier jumelage avec Kyoto en 1974. Les jumelages avec Québec et "
                          "Cordoue ont suivi en 1986.", "fr")
     assert set(pairs) == {frozenset(("Xi'an", x)) for x in ("Kyoto", "Québec", "Córdoba")}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Alsace and Jiangsu province signed a cooperation agreement in 2010, building on the twinning between "
+           "Strasbourg and Nanjing."),
+    ("de", "Das Elsass und die Provinz Jiangsu unterzeichneten 2010 ein Kooperationsabkommen, aufbauend auf der "
+           "Städtepartnerschaft zwischen Straßburg und Nanjing."),
+])
+def test_relations_a_pair_between_two_places_inside_a_longer_clause(lang, text):
+    pairs = relations_of(text, lang)
+    assert {k: r.relation for k, r in pairs.items()} == {
+        frozenset(("Alsace", "Jiangsu")): "cooperation", frozenset(("Strasbourg", "Nanjing")): "sister_city"}
