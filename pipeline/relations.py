@@ -26,6 +26,7 @@ from .records import Place, PlaceSpan, Relation
 
 PRIORITY = {"sister_city": 3, "friendship_city": 2, "cooperation": 1}
 PRECISION_RANK = {"day": 3, "month": 2, "year": 1, None: 0}
+REGION_LEVEL = frozenset({"province", "state", "region"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +111,8 @@ CLAUSE_BREAK = re.compile(
     r"|,\s+(?=[A-ZÄÖÜ][\w-]+\s+(ist|sind|hat|haben|war|wurde|is|has|was|est|a)\b)"
     r"|,\s+(?=(the same year|in the same year|when|while|whereas|which|who|where|after|before|and|but|"
     r"während|wobei|als|nachdem|bevor|und|aber|doch|tandis que|alors que|lorsque|quand|après|avant|et|mais)\b)"
-    r"|\s+(?=(while|whereas|während|tandis que)\s)")
+    r"|\s+(?=(while|whereas|während|tandis que)\s)"
+    r"|,\s+(?=(zu|in|von|mit|bei|an|auf|aus|für|nach|of|with|to)\s+(der|dem|denen|welcher|welchem|which|whom)\b)")
 
 
 _OWNED_BY = re.compile(  # "zu den Partnerstädten Duisburgs", "villes jumelles de Rennes", "twin towns of Kiel"
@@ -136,6 +138,10 @@ _UNNAMED_BEFORE = re.compile(
     r"municipality|ville|commune|Stadt|Kommune|Gemeinde|Bezirk|Stadtbezirk|Kreis)\s+"
     r"(in|of|from|near|du|de|des|d['’]|en|dans|im|aus|bei)\s+((the|la|le|l['’]|der|dem)\s*)?"
     r"(province\s+(of|de|du)\s+|Provinz\s+)?$", re.IGNORECASE)
+_RELATIVE_START = re.compile(  # ", zu der Guangzhou als Hauptstadt gehört": a relative clause describes
+    r"\W*((zu|in|von|mit|bei|an|auf|aus|für|nach|of|with|to|à|de|avec|dans|pour)\s+)?"
+    r"(der|dem|denen|welche[rmns]?|which|whom|whose|qui|que|dont|où|lequel|laquelle|lesquels|lesquelles)\b",
+    re.IGNORECASE)
 _WITH = re.compile(r"\w*\s+(with|mit|avec)\s+((the|der|dem|den|le|la|les|l['’])\s*)?", re.IGNORECASE)
 _CONJUNCTION = re.compile(r"(\W*(and|but|und|aber|doch|et|mais)\s+)?", re.IGNORECASE)
 _SAME_YEAR = re.compile(  # "…in 1984, the same year in which Lower Saxony signed …": the clause before dates it
@@ -251,7 +257,7 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
             if hub is None and len(members) == 1:
                 hub = members[0].place  # the subject, for a clause that follows ("…, when it signed …")
             pending = pending or members[0].place
-            if len(members) >= 2 or opening or not triggered_before \
+            if len(members) >= 2 or opening or not triggered_before or _RELATIVE_START.match(text, c_start) \
                     or not _LIST_GOES_ON.fullmatch(text, c_start, members[0].start):
                 continue  # no trigger of its own: only a list going on ("…, and with Lyon") continues, not
                 # a clause that names a place in passing ("…, and its exchange with Boston is known")
@@ -302,13 +308,14 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
             confidence = 0.9 if len(members) == 2 else 0.7
         elif hub is not None:
             c_hub, confidence = hub, 0.7
-        elif pending is not None and pending.country != members[0].place.country:
+        elif pending is not None and pending.country != members[0].place.country \
+                and not _has_organisation(text, c_start, c_end, places, companies, lang):
             c_hub, confidence = pending, 0.7
         elif own and owner is None and (own[0].start < members[0].start or _OFFICIAL_OF.search(
                 text, max(c_start, members[0].start - 40), members[0].start)) \
                 and not _has_organisation(text, c_start, c_end, places, companies, lang) and (
-                home := next((m for m in main_places if m.country != members[0].place.country), None)):
-            c_hub, confidence = home, 0.5  # "a twinning with Wuxi": the other side is the document's city
+                home := _counterpart(members[0].place, [*main_places, local_subject])):
+            c_hub, confidence = home, 0.5  # "a twinning with Wuxi": the paragraph's subject or the document's city
         else:
             hub = members[0].place
             continue
@@ -319,6 +326,10 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
             # "envisages upgrading the friendly ties with Linz to a sister-city relationship": the tie in
             # force is the lower one
             relation, status, stated = min(kinds, key=PRIORITY.get), "signed", True
+        # a clause naming only the hub dates the pair too ("X completed the first wave in 1989, when it signed
+        # with Y", "Y, with which X has been friends since 1991")
+        clause_dates += [d for (cs, ce), m in zip(clauses, in_clause) if m and {x.place.place_id for x in m} ==
+                         {c_hub.place_id} for d in sent_dates if cs <= d.start < ce and d not in clause_dates]
         others = [p for p in members if p.place.place_id != c_hub.place_id]
         others = [p for p in others if not (p.place.kind != "city" and any(  # "Kunming … du Yunnan"
             o.place.kind == "city" and o.place.country == p.place.country and o.start < p.start for o in others))]
@@ -368,6 +379,14 @@ def _continued_list(doc_id, text, sent, start, end, parties, dates, context) -> 
                                date.precision if date else None, text[sent.start:sent.end].strip(), sent.start,
                                sent.end, 0.5), False))
     return found
+
+
+def _counterpart(place: Place, candidates) -> Place | None:
+    """The likeliest other side of a place named alone: abroad, and of its level (a province pairs with a
+    state, a city or district with a city)."""
+    abroad = [c for c in candidates if c is not None and c.country != place.country]
+    level = [c for c in abroad if (c.kind in REGION_LEVEL) == (place.kind in REGION_LEVEL)]
+    return (level or abroad or [None])[0]
 
 
 def _inner_pair(text: str, members: list[PlaceSpan], own: list[Trigger]):
@@ -430,10 +449,14 @@ def _parties(text: str, sent, places: list[PlaceSpan], companies, lang: str) -> 
         if span.place.kind != "city" and re.search(r"\b(in|im|en|dans)\s+(the\s+)?([a-zäöüé]+(ern|en|lichen)\s+)?$",
                                                    text[max(sent.start, span.start - 25):span.start]):
             continue  # "visited the city in eastern Zhejiang": where, not who
+        if _search(lang, "where", text[max(sent.start, span.start - 60):span.start]):
+            continue  # "Das Wirtschaftsministerium in Wiesbaden", "dont le siège se dresse à", "in the region of"
         if _UNNAMED_BEFORE.search(text, max(sent.start, span.start - 60), span.start):
             continue  # "avec une ville du Zhejiang", "with a district of Beijing": a party the text does not name
         if prev and re.fullmatch(r",?\s+(à|in|im|en)\s+", text[prev.end:span.start]):
             continue  # "Neukölln à Berlin", "Wuhan in Hubei", "Osnabrück, in Lower Saxony": where the one before is
+        if re.search(r"[A-ZÄÖÜÉ][\w'’-]*\s*\(\s*$", text[max(sent.start, span.start - 40):span.start]):
+            continue  # "Wuhan (Hubei)", "Budafok-Tétény (Budapest XXII)": a name's qualifier in parentheses
         if prev and prev.place.kind in ("district", "county") and span.place.country == prev.place.country \
                 and re.fullmatch(r"\s*,?\s*(of|der Stadt|de|du|in|im|à|au cœur de|in the heart of|im Herzen von)\s+"
                                  r"((the )?city of |la ville de )?", text[prev.end:span.start], re.IGNORECASE):

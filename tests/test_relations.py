@@ -1,6 +1,8 @@
 """City-pair relations from plain records: sentences, gazetteer places and dates, no spaCy model."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pipeline.annotate import Annotation, Sentence, split_sentences
@@ -289,3 +291,33 @@ def test_relations_a_pair_between_two_places_inside_a_longer_clause(lang, text):
     pairs = relations_of(text, lang)
     assert {k: r.relation for k, r in pairs.items()} == {
         frozenset(("Alsace", "Jiangsu")): "cooperation", frozenset(("Strasbourg", "Nanjing")): "sister_city"}
+
+
+@pytest.mark.parametrize("lang, text, pairs", [
+    ("de", ("Niedersachsen pflegt seit 1984 eine Partnerschaft mit der Provinz Anhui. Die Staatskanzlei in Hannover "
+            "strebt nun eine Kooperationsvereinbarung mit der Provinz Hunan an, zu der Changsha als Hauptstadt "
+            "gehört."), {("Lower Saxony", "Anhui"): "signed", ("Lower Saxony", "Hunan"): "proposed"}),
+    ("fr", ("Le transporteur, dont le siège se trouve à Lyon, a signé un protocole d'accord avec Ningbo Port Co., "
+            "Ltd."), {}),
+    ("fr", ("La Saxe et le Hubei sont provinces partenaires depuis 2007, un lien qui a accompagné l'implantation "
+            "d'entreprises dans la région de Wuhan."), {("Saxony", "Hubei"): "signed"}),
+    ("en", ("Antwerp and Ningbo, by contrast, already work together through their ports: the Port of Antwerp and "
+            "the Ningbo shipping firm Ningbo Ocean Shipping Co., Ltd. signed a cooperation agreement."), {}),
+    ("en", "Kiel has partners around the Baltic.\n\nPartner city\tCountry\tSince\nGdynia (Gdańsk)\tPoland\t1992",
+     {("Kiel", "Gdynia"): "signed"}),
+])
+def test_relations_a_place_saying_where_is_no_party(lang, text, pairs):
+    companies = [m.span() for m in re.finditer(r"Ningbo (Port|Ocean Shipping) Co\., Ltd\.", text)]
+    found = relations_of(text, lang, companies=companies)
+    assert {k: r.status for k, r in found.items()} == {frozenset(p): status for p, status in pairs.items()}
+
+
+@pytest.mark.parametrize("lang, text, pair, date", [
+    ("en", "Kiel completed its first partnership in 1967, when it signed a twinning agreement with Brest.",
+     ("Kiel", "Brest"), "1967"),
+    ("en", "Its oldest partner city, Brest, has been twinned with Kiel since 1964.", ("Kiel", "Brest"), "1964"),
+    ("de", "Freundschaftliche Beziehungen bestehen zudem zum schwedischen Uppsala, mit dem Kiel seit 1990 eine "
+           "Städtefreundschaft verbindet.", ("Kiel", "Uppsala"), "1990"),
+])
+def test_relations_a_clause_naming_only_the_hub_dates_the_pair(lang, text, pair, date):
+    assert relations_of(text, lang)[frozenset(pair)].date == date

@@ -8,7 +8,6 @@ from collections import Counter
 from ..annotate import Annotation
 from ..records import PlaceSpan
 from ..relations import find_triggers
-from .places import fold_name, split_kind
 from .unlisted import find_unlisted
 
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
@@ -86,9 +85,6 @@ def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[Pla
                 and not _LISTED_YEAR.match(text, end):
             continue  # part of an organisation's or a person's name (a city's own council still names it);
             # "Suivront Södertälje (1970)": a list item with its year is a place whatever the tagger joined it to
-        if label is None and language_at(start) == "de" and _ARTICLE_BEFORE.search(text, max(0, start - 8), start) \
-                and split_kind(fold_name(text[start:end]))[1] is None:
-            continue  # "einen Passus": a German noun after its article, which a place name does not take
         if any(f.start <= start < f.end or start <= f.start < end for f in found):
             continue
         if _FEATURE_AFTER.match(text, end):
@@ -97,6 +93,9 @@ def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[Pla
         place = _resolve(gazetteer, text[start:end], near, label)
         if place is None or place.kind == "country":
             continue
+        if label is None and language_at(start) == "de" and _ARTICLE_BEFORE.search(text, max(0, start - 8), start) \
+                and not gazetteer.is_own_name(text[start:end], place):
+            continue  # "einen Passus": a German noun after its article, not El Paso by another name
         if label != "LOC" and place.kind == "city" and (place.population or 0) < MIN_UNTAGGED_POPULATION \
                 and not _is_listed_place(text, start, end, found, gazetteer, place):
             continue
