@@ -173,6 +173,7 @@ class _Context:
     paragraph: int = -1  # where `subject` was named
     table_relation: str | None = None  # the relation a partner table's rows state
     listing: tuple[Place, str] | None = None  # (hub, relation) of the last sentence that stated pairs
+    pair: tuple[Place, Place] | None = None  # the last pair stated, for "the two cities"
 
 
 def extract_relations(doc_id: str, text: str, sentences, places: list[PlaceSpan], dates,
@@ -182,7 +183,10 @@ def extract_relations(doc_id: str, text: str, sentences, places: list[PlaceSpan]
     context = _Context()
     found: list[tuple[Relation, bool]] = []  # (relation, its status is stated)
     for sent in sentences:
-        found.extend(_sentence_relations(doc_id, text, sent, places, dates, companies, main_places, context))
+        new = _sentence_relations(doc_id, text, sent, places, dates, companies, main_places, context)
+        if new:
+            context.pair = (new[-1][0].a, new[-1][0].b)
+        found.extend(new)
     return merge_relations(found)
 
 
@@ -239,6 +243,14 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
                                    date.precision if date else None, chunk.strip(), sent.start, sent.end, 0.7), stated))
             members = [m for m in members if m is not a and m is not b]
             own = [t for t in own if t is not trigger]
+        if own and context.pair and _search(lang, "pair_anaphor", text[c_start:c_end]) \
+                and {m.place.place_id for m in members} <= {p.place_id for p in context.pair}:
+            # "the two cities upgraded their ties to a full twinning in October 2009": the last pair
+            date = pick_date([d for d in sent_dates if c_start <= d.start < c_end], own[0].start, text, lang)
+            status, stated = _status(text[c_start:c_end], lang)
+            found.append((Relation(doc_id, *context.pair, _best(own), status, date.iso if date else None,
+                                   date.precision if date else None, chunk.strip(), sent.start, sent.end, 0.7), stated))
+            continue
         if not members:
             continue
         clause = text[c_start:c_end]
@@ -288,7 +300,9 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         candidates = list(main_places) if first_person or inside else [hub, last_hub, context.subject, *main_places]
         abroad = [p for p in candidates if p is not None and p.country != members[0].place.country]
         carried = abroad[0] if abroad else (main_place if first_person else (context.subject or main_place))
-        clause_dates = [d for d in sent_dates if c_start <= d.start < c_end] + free_dates
+        # and those of placeless clauses, not beyond a semicolon ("…; a request was turned down in 2016")
+        clause_dates = [d for d in sent_dates if c_start <= d.start < c_end] + [
+            d for d in free_dates if not re.search(r"[;:]\s", text[min(d.end, c_start):max(d.start, c_end)])]
         if n and _SAME_YEAR.match(text, c_start):
             clause_dates += [d for d in sent_dates if clauses[n - 1][0] <= d.start < clauses[n - 1][1]]
         if len(members) >= 2 and _BETWEEN.search(text, max(c_start, members[0].start - 20), members[0].start) \

@@ -321,3 +321,20 @@ def test_relations_a_place_saying_where_is_no_party(lang, text, pairs):
 ])
 def test_relations_a_clause_naming_only_the_hub_dates_the_pair(lang, text, pair, date):
     assert relations_of(text, lang)[frozenset(pair)].date == date
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Leipzig and Nanjing first signed a friendship agreement in 1985. After years of exchanges, the two cities "
+           "upgraded their ties to a full twinning in May 1988, when Nanjing's mayor came to sign the document."),
+    ("de", "Leipzig und Nanjing schlossen 1985 einen Freundschaftsvertrag. Im Mai 1988 besiegelten die beiden Städte "
+           "dann ihre Städtepartnerschaft."),
+])
+def test_relations_the_two_cities_are_the_pair_stated_last(lang, text):
+    r = relations_of(text, lang)[frozenset(("Leipzig", "Nanjing"))]
+    assert (r.relation, r.date) == ("sister_city", "1988-05")
+
+
+def test_relations_a_date_beyond_a_semicolon_is_not_the_pairs():
+    pairs = relations_of("The partnership with Nanjing is the city's only one in China; a request from a second "
+                         "Chinese city was turned down in 2016. Leipzig is proud of it.")
+    assert pairs[frozenset(("Leipzig", "Nanjing"))].date is None
