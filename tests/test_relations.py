@@ -338,3 +338,8 @@ def test_relations_a_date_beyond_a_semicolon_is_not_the_pairs():
     pairs = relations_of("The partnership with Nanjing is the city's only one in China; a request from a second "
                          "Chinese city was turned down in 2016. Leipzig is proud of it.")
     assert pairs[frozenset(("Leipzig", "Nanjing"))].date is None
+
+
+def test_relations_a_celebration_this_year_dates_the_founding_not_the_party():
+    pairs = relations_of("Lyon et Turin célèbrent cette année les 50 ans de leur jumelage.", "fr", published="2008-05-02")
+    assert pairs[frozenset(("Lyon", "Turin"))].date == "1958"
