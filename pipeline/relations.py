@@ -600,6 +600,9 @@ def merge_relations(found: list[tuple[Relation, bool]]) -> list[Relation]:
         dated = [r for r in pool if r.date] or [r for r, _ in of_type if r.date]
         # the earliest year: later dates in a document are visits, renewals, celebrations
         date_src = min(dated, key=lambda r: (r.date[:4], -PRECISION_RANK[r.date_precision])) if dated else None
+        # the same date told more precisely elsewhere ("1986" in a table, "en octobre 1986" in the text)
+        finer = [r for r, _ in group if date_src and r.date and r.date.startswith(date_src.date)]
+        date_src = max(finer, key=lambda r: PRECISION_RANK[r.date_precision], default=date_src)
         base = min(pool, key=lambda r: r.start)
         a, b = sorted((base.a, base.b), key=lambda p: p.name)
         merged.append(Relation(

@@ -343,3 +343,10 @@ def test_relations_a_date_beyond_a_semicolon_is_not_the_pairs():
 def test_relations_a_celebration_this_year_dates_the_founding_not_the_party():
     pairs = relations_of("Lyon et Turin célèbrent cette année les 50 ans de leur jumelage.", "fr", published="2008-05-02")
     assert pairs[frozenset(("Lyon", "Turin"))].date == "1958"
+
+
+def test_relations_merge_takes_the_same_date_told_more_precisely():
+    pairs = relations_of("Bavaria and Shandong have been partner provinces since 1987. Bavaria signed a cooperation "
+                         "agreement with Shandong in May 1987.")
+    r = pairs[frozenset(("Bavaria", "Shandong"))]
+    assert (r.relation, r.date, r.date_precision) == ("sister_city", "1987-05", "month")
