@@ -246,8 +246,9 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         if own and context.pair and _search(lang, "pair_anaphor", text[c_start:c_end]) \
                 and {m.place.place_id for m in members} <= {p.place_id for p in context.pair}:
             # "the two cities upgraded their ties to a full twinning in October 2009": the last pair
-            date = pick_date([d for d in sent_dates if c_start <= d.start < c_end], own[0].start, text, lang)
             status, stated = _status(text[c_start:c_end], lang)
+            date = pick_date([d for d in sent_dates if c_start <= d.start < c_end], own[0].start, text, lang) \
+                if _dates_it(status, text[c_start:c_end], lang) else None
             found.append((Relation(doc_id, *context.pair, _best(own), status, date.iso if date else None,
                                    date.precision if date else None, chunk.strip(), sent.start, sent.end, 0.7), stated))
             continue
@@ -347,6 +348,8 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         others = [p for p in members if p.place.place_id != c_hub.place_id]
         others = [p for p in others if not (p.place.kind != "city" and any(  # "Kunming … du Yunnan"
             o.place.kind == "city" and o.place.country == p.place.country and o.start < p.start for o in others))]
+        if not _dates_it(status, clause if own else chunk, lang):
+            clause_dates = []
         owned = {id(d) for o in others if (d := _own_date(text, o, [], clause_dates))}
         named = listed + [m for t in own for m in _listed_after(text, t.end, members)]
         for k, other in enumerate(others):
@@ -566,6 +569,12 @@ def _own_date(text: str, span: PlaceSpan, following: list[PlaceSpan], dates):
     if following and re.fullmatch(r"\s+(and|und|et)\s+", text[span.end:following[0].start]):
         return _own_date(text, following[0], following[1:], dates)
     return None
+
+
+def _dates_it(status: str, chunk: str, lang: str) -> bool:
+    """Whether the clause's dates can date its relation: a proposal only by a signing it states (a letter
+    of intent), not by a council's vote or a signing planned for later."""
+    return status != "proposed" or _search(lang, "signed", chunk) is not None
 
 
 def _status(chunk: str, lang: str) -> tuple[str, bool]:

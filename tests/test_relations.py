@@ -350,3 +350,21 @@ def test_relations_merge_takes_the_same_date_told_more_precisely():
                          "agreement with Shandong in May 1987.")
     r = pairs[frozenset(("Bavaria", "Shandong"))]
     assert (r.relation, r.date, r.date_precision) == ("sister_city", "1987-05", "month")
+
+
+@pytest.mark.parametrize("lang, text, pair", [
+    ("de", "Der Stadtrat hat am Donnerstag beschlossen, eine Städtepartnerschaft mit der Stadt Kunming einzugehen. "
+           "Unterzeichnet werden soll der Vertrag im Herbst in Kassel.", ("Kassel", "Kunming")),
+    ("en", "The Municipal Council approves a town twinning with the City of Harbin. The Lord Mayor is authorised to "
+           "sign the twinning agreement during a visit to Harbin in autumn 2019. Leeds welcomes it.",
+     ("Leeds", "Harbin")),
+])
+def test_relations_a_council_vote_or_a_planned_signing_does_not_date_a_proposal(lang, text, pair):
+    r = relations_of(text, lang, published="2019-03-01")[frozenset(pair)]
+    assert (r.status, r.date) == ("proposed", None)
+
+
+def test_relations_a_signed_letter_of_intent_keeps_its_date():
+    r = relations_of("Im Mai 2019 unterzeichneten Kassel und Kunming eine Absichtserklärung.", "de")[
+        frozenset(("Kassel", "Kunming"))]
+    assert (r.status, r.date) == ("proposed", "2019-05")
