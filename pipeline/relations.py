@@ -337,7 +337,8 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         relation = _best(own or triggers)
         status, stated = _status(clause if own else chunk, lang)
         kinds = {t.relation for t in own or triggers}
-        if status == "proposed" and len(kinds) > 1 and _search(lang, "upgrade", clause):
+        upgrade = status == "proposed" and len(kinds) > 1 and _search(lang, "upgrade", clause)
+        if upgrade:
             # "envisages upgrading the friendly ties with Linz to a sister-city relationship": the tie in
             # force is the lower one
             relation, status, stated = min(kinds, key=PRIORITY.get), "signed", True
@@ -363,8 +364,9 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
             shared = clause_dates if len(others) == 1 else [d for d in clause_dates if id(d) not in owned]
             if date is None and (len(others) == 1 or len(shared) == 1):
                 date = pick_date(shared, (own or triggers)[0].start, text, lang)
+            kind = relation if upgrade else _relation_of(text, other, own, relation, c_hub, lang)
             found.append((Relation(
-                doc_id, c_hub, other.place, relation, status, date.iso if date else None,
+                doc_id, c_hub, other.place, kind, status, date.iso if date else None,
                 date.precision if date else None, chunk.strip(), sent.start, sent.end, confidence), stated))
         hub = c_hub
     context.subject = opener or hub or context.subject
@@ -569,6 +571,20 @@ def _own_date(text: str, span: PlaceSpan, following: list[PlaceSpan], dates):
     if following and re.fullmatch(r"\s+(and|und|et)\s+", text[span.end:following[0].start]):
         return _own_date(text, following[0], following[1:], dates)
     return None
+
+
+def _relation_of(text: str, other: PlaceSpan, own: list[Trigger], relation: str, hub: Place, lang: str) -> str:
+    """The relation word nearest before a partner where a clause holds several ("…, qui n'est jumelée qu'avec
+    Rome, entretient un accord de coopération avec Pékin"); a region's "partenariat" with another region is a
+    twinning (GOLD_FORMAT: Partnerprovinz)."""
+    before = [t for t in own if t.end <= other.start]
+    if len({t.relation for t in own}) > 1 and before:
+        nearest = max(before, key=lambda t: t.start)
+        relation = nearest.relation if not re.search(r"[.;:]", text[nearest.end:other.start]) else relation
+    if relation == "cooperation" and hub.kind in REGION_LEVEL and other.place.kind in REGION_LEVEL and all(
+            _search(lang, "region_partnership", text[t.start:t.end]) for t in own if t.relation == "cooperation"):
+        return "sister_city"
+    return relation
 
 
 def _dates_it(status: str, chunk: str, lang: str) -> bool:

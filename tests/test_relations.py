@@ -368,3 +368,18 @@ def test_relations_a_signed_letter_of_intent_keeps_its_date():
     r = relations_of("Im Mai 2019 unterzeichneten Kassel und Kunming eine Absichtserklärung.", "de")[
         frozenset(("Kassel", "Kunming"))]
     assert (r.status, r.date) == ("proposed", "2019-05")
+
+
+@pytest.mark.parametrize("lang, text, pair, relation", [
+    ("fr", "Et Madrid ? La capitale, qui n'est jumelée qu'avec Lisbonne depuis 1979, entretient depuis 2005 un accord "
+           "de coopération avec Pékin.", ("Madrid", "Beijing"), "cooperation"),
+    ("en", "Lyon has been twinned with Turin since 1958 and signed a cooperation agreement with Wuhan in 2010.",
+     ("Lyon", "Wuhan"), "cooperation"),
+    ("en", "Lyon has been twinned with Turin since 1958 and signed a cooperation agreement with Wuhan in 2010.",
+     ("Lyon", "Turin"), "sister_city"),
+    ("fr", "La Bavière entretient aussi un partenariat avec la province du Guangdong.", ("Bavaria", "Guangdong"),
+     "sister_city"),
+    ("fr", "Lyon entretient aussi un partenariat avec Canton.", ("Lyon", "Guangzhou"), "cooperation"),
+])
+def test_relations_each_partner_takes_its_own_relation_word(lang, text, pair, relation):
+    assert relations_of(text, lang)[frozenset(pair)].relation == relation
