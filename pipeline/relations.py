@@ -108,7 +108,8 @@ _FINITE_VERB = re.compile(_VERBS)
 CLAUSE_BREAK = re.compile(
     r";\s+|:\s+"
     rf"|,\s+(?={_VERBS})"
-    r"|,\s+(?=[A-ZÄÖÜ][\w-]+\s+(ist|sind|hat|haben|war|wurde|is|has|was|est|a)\b)"
+    r"|,\s+(?=[A-ZÄÖÜ][\w-]+\s+(ist|sind|hat|haben|war|wurde|is|has|was|est|a|signs|signed|agrees|agreed|"
+    r"concludes|concluded|signe|signent|conclut|unterzeichnet|unterzeichnete|unterzeichneten|schließt|schloss)\b)"
     r"|,\s+(?=(the same year|in the same year|when|while|whereas|which|who|where|after|before|and|but|"
     r"während|wobei|als|nachdem|bevor|und|aber|doch|tandis que|alors que|lorsque|quand|après|avant|et|mais)\b)"
     r"|\s+(?=(while|whereas|während|tandis que)\s)"

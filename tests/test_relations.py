@@ -94,6 +94,15 @@ def test_relations_table_rows_pair_with_the_documents_city():
     assert pairs[frozenset(("Guangzhou", "Linz"))].relation == "friendship_city"
 
 
+@pytest.mark.parametrize("lang, text", [
+    ("fr", "Nantes et Cardiff fêtent 50 ans de jumelage, Tours signe avec Luoyang"),
+    ("en", "Leeds and Dortmund celebrate 50 years of twinning, Hull signs with Xi'an"),
+])
+def test_relations_a_new_subject_and_its_verb_after_a_comma_start_a_clause(lang, text):
+    assert frozenset(("Nantes", "Luoyang")) not in relations_of(text, lang)
+    assert frozenset(("Leeds", "Xi'an")) not in relations_of(text, lang)
+
+
 def test_relations_clauses_split_at_relative_and_contrast_words():
     text = "Milan keeps twinnings with Frankfurt, but its link with Shanghai is the busiest."
     clauses = [text[s:e] for s, e in split_clauses(text, 0, len(text))]
