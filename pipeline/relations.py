@@ -18,6 +18,7 @@ clause's date nearest the relation word, never one of a visit, a celebration, a 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -175,13 +176,17 @@ class _Context:
     table_relation: str | None = None  # the relation a partner table's rows state
     listing: tuple[Place, str] | None = None  # (hub, relation) of the last sentence that stated pairs
     pair: tuple[Place, Place] | None = None  # the last pair stated, for "the two cities"
+    regions: tuple[Place, ...] = ()  # the document's provinces, states and regions, those of its city's country first
 
 
 def extract_relations(doc_id: str, text: str, sentences, places: list[PlaceSpan], dates,
                       companies: list[tuple[int, int]], main_places: list[Place]) -> list[Relation]:
     """Every pair the document states, merged to one per pair (sister > friendship > cooperation).
     `main_places` are the cities the document is about, most central first."""
-    context = _Context()
+    counts = Counter(p.place.place_id for p in places if p.place.kind in REGION_LEVEL)
+    home = main_places[0].country if main_places else None
+    context = _Context(regions=tuple(sorted({p.place.place_id: p.place for p in places if p.place.place_id in counts}
+                                            .values(), key=lambda r: (r.country != home, -counts[r.place_id]))))
     found: list[tuple[Relation, bool]] = []  # (relation, its status is stated)
     for sent in sentences:
         new = _sentence_relations(doc_id, text, sent, places, dates, companies, main_places, context)
@@ -330,8 +335,13 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         elif own and owner is None and (own[0].start < members[0].start or _OFFICIAL_OF.search(
                 text, max(c_start, members[0].start - 40), members[0].start)) \
                 and not _has_organisation(text, c_start, c_end, places, companies, lang) and (
-                home := _counterpart(members[0].place, [*main_places, local_subject])):
-            c_hub, confidence = home, 0.5  # "a twinning with Wuxi": the paragraph's subject or the document's city
+                home := _counterpart(members[0].place, [*main_places, local_subject,
+                                                        *(p.place for p in parties if p not in members),
+                                                        *context.regions])):
+            # "a twinning with Wuxi": the document's city, or one of the level of the partner: the paragraph's
+            # subject, a place elsewhere in the sentence ("Partnerregion Fujian: Rheinland-Pfalz und China"),
+            # the document's region
+            c_hub, confidence = home, 0.5
         else:
             hub = members[0].place
             continue
@@ -444,7 +454,11 @@ def _table_row(doc_id, text, sent, parties, triggers, dates, main_place, context
         if span.place.place_id == main_place.place_id or contains(main_place, span.place) \
                 or contains(span.place, main_place):
             continue
-        return [(Relation(doc_id, main_place, span.place, relation, status, date.iso if date else None,
+        # a region's row ("Burgund | Frankreich | 1962") pairs with the document's region, not its city
+        owner = main_place
+        if span.place.kind in REGION_LEVEL:
+            owner = _counterpart(span.place, [main_place, *context.regions]) or main_place
+        return [(Relation(doc_id, owner, span.place, relation, status, date.iso if date else None,
                           date.precision if date else None, text[sent.start:sent.end].strip(),
                           sent.start, sent.end, 0.7), stated)]
     return []

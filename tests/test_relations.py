@@ -392,3 +392,13 @@ def test_relations_a_signed_letter_of_intent_keeps_its_date():
 ])
 def test_relations_each_partner_takes_its_own_relation_word(lang, text, pair, relation):
     assert relations_of(text, lang)[frozenset(pair)].relation == relation
+
+
+def test_relations_a_region_partner_pairs_with_the_documents_region_not_its_city():
+    text = ("Partnerregion Hubei: Sachsen und China\n\nDie Porzellanmanufaktur aus Meißen und Firmen aus Leipzig sind in "
+            "Wuhan aktiv, Leipzig wirbt um Investoren.\n\nPartnerregion\tLand\tSeit\n"
+            "Woiwodschaft Niederschlesien\tPolen\t2005\nSüdmähren\tTschechien\t2006")
+    pairs = relations_of(text, "de")
+    assert {frozenset(("Saxony", x)) for x in ("Hubei", "Lower Silesian Voivodeship", "South Moravian Region")} \
+        <= set(pairs)
+    assert not any("Leipzig" in pair for pair in pairs)
