@@ -2,18 +2,26 @@
 
 A clause states a relation when it has a relation word (models/relation_triggers.tsv) and its
 parties: places that are not part of an organisation's name ("University of Amiens"), not a
-locative qualifier ("Ningbo in Zhejiang"), not the region a city of the same country lies in.
+locative qualifier ("Ningbo in Zhejiang", "Neukölln à Berlin", "une ville du Zhejiang"), not a
+seat ("das Ministerium in Wiesbaden"), not the region a city of the same country lies in.
 Who pairs with whom:
 - the owner a clause names pairs with the others ("Duisburg's partner cities include A, B",
-  "zu den Partnerstädten Duisburgs"), so two partners of one city never pair with each other;
+  "zu den Partnerstädten Duisburgs", "Partnerstädte der Bundesstadt"), so two partners of one
+  city never pair with each other;
 - a list of partners with years, or after the relation word, belongs to the owner named just
   before, the subject of the paragraph, or the document's city;
 - "The city signed …", "Bonn, its twin", "our partnerships with A and B" carry a subject from
-  before, a partner abroad being preferred;
-- otherwise the clause's first place is the hub ("X and Y signed", "X has partnerships with A");
-- a table row pairs with the document's city, or its two places with each other.
-Status and type come from the clause's own cues; the date from the partner's own year, else the
-clause's date nearest the relation word, never one of a visit, a celebration, a dateline or the future.
+  before, a partner abroad being preferred; "the two cities" restate the last pair;
+- "… the twinning between A and B" is a pair of its own; otherwise the clause's first place is
+  the hub ("X and Y signed", "X has partnerships with A");
+- a clause without relation word only goes on with a list ("…, and with Lyon", "Hesse followed
+  with Jiangxi");
+- a table row pairs with the document's city (a region's row with the document's region), or its
+  two places with each other.
+Status and type come from the clause's own cues (each partner the relation word nearest before
+it); the date from the partner's own year, else the clause's date nearest the relation word, never
+one of a visit, a celebration, a dateline or the future, and a proposal's only when it states a
+signing.
 """
 from __future__ import annotations
 
