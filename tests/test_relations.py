@@ -402,3 +402,17 @@ def test_relations_a_region_partner_pairs_with_the_documents_region_not_its_city
     assert {frozenset(("Saxony", x)) for x in ("Hubei", "Lower Silesian Voivodeship", "South Moravian Region")} \
         <= set(pairs)
     assert not any("Leipzig" in pair for pair in pairs)
+
+
+@pytest.mark.parametrize("lang, before, where", [
+    ("de", "Das Wirtschaftsministerium in ", True),
+    ("de", "das Automobilwerk in ", True),
+    ("de", "Die Stadt besitzt Partnerstädte in ", False),
+    ("de", "über das Netzwerk mit Partnern in ", False),
+    ("en", "opened a liaison office in ", True),
+    ("en", "the mayor, who took office in ", False),
+    ("fr", "dont le siège est à ", True),
+])
+def test_relations_where_words_say_where_only_as_whole_words(lang, before, where):
+    from pipeline.relations import _search
+    assert (_search(lang, "where", before) is not None) == where
