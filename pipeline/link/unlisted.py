@@ -7,7 +7,8 @@ A name is such a place
 - as an item of a list of known places in a sentence with a relation word, when it carries what a
   place carries: its year ("Murska Sobota (seit 1987)"), its country's adjective ("dem englischen
   Thurrock"), the city it lies in ("Hammersmith and Fulham à Londres") or an NER location tag.
-Its country comes from that adjective or city, else stays unknown.
+Its country comes from that adjective or city, else stays unknown. Its other mentions count where
+the NER tags them as locations.
 """
 from __future__ import annotations
 
@@ -74,25 +75,10 @@ def find_unlisted(text: str, sentences, found: list[PlaceSpan], entities, compan
             item = _ITEM.match(text, gap.end()) if gap else None
             if item and item.start() < sent.end:
                 _list_item(text, item, located, ner_loc, gazetteer, add)
-            offset = max(sent.start, p.start - 80)
-            before = _BEFORE_ITEM.search(text[offset:p.start])
+            before = _BEFORE_ITEM.search(text, max(sent.start, p.start - 80), p.start)
             if before:
-                _list_item(text, _Shifted(before, offset), located, ner_loc, gazetteer, add)
+                _list_item(text, before, located, ner_loc, gazetteer, add)
     return spans + _again(spans, ner_loc, taken)
-
-
-class _Shifted:
-    """A match on a slice of the text, with spans in the text's own offsets."""
-
-    def __init__(self, m: re.Match, offset: int):
-        self.m, self.offset = m, offset
-
-    def __getitem__(self, group: str):
-        return self.m[group]
-
-    def span(self, group: str = 0) -> tuple[int, int]:
-        s, e = self.m.span(group)
-        return s + self.offset, e + self.offset
 
 
 def _list_item(text: str, item, located: dict, ner_loc: set, gazetteer, add) -> None:
@@ -100,8 +86,8 @@ def _list_item(text: str, item, located: dict, ner_loc: set, gazetteer, add) -> 
     start, end = item.span("name")
     after = _AFTER_ITEM.match(text, end)
     adj = item["adj"] and gazetteer.country_code(item["adj"].strip())
-    city = located.get(after.end()) if after and not after.group().lstrip().startswith("(") else None
     year = after is not None and after.group().lstrip().startswith("(")
+    city = located.get(after.end()) if after and not year else None
     if adj or city or year or (start, end, item["name"]) in ner_loc:
         add(start, end, item["name"], "city", adj or (city.country if city else None))
 
