@@ -2,22 +2,31 @@
 
 A clause states a relation when it has a relation word (models/relation_triggers.tsv) and its
 parties: places that are not part of an organisation's name ("University of Amiens"), not a
-locative qualifier ("Ningbo in Zhejiang"), not the region a city of the same country lies in.
+locative qualifier ("Ningbo in Zhejiang", "Neukölln à Berlin", "une ville du Zhejiang"), not a
+seat ("das Ministerium in Wiesbaden"), not the region a city of the same country lies in.
 Who pairs with whom:
 - the owner a clause names pairs with the others ("Duisburg's partner cities include A, B",
-  "zu den Partnerstädten Duisburgs"), so two partners of one city never pair with each other;
+  "zu den Partnerstädten Duisburgs", "Partnerstädte der Bundesstadt"), so two partners of one
+  city never pair with each other;
 - a list of partners with years, or after the relation word, belongs to the owner named just
   before, the subject of the paragraph, or the document's city;
 - "The city signed …", "Bonn, its twin", "our partnerships with A and B" carry a subject from
-  before, a partner abroad being preferred;
-- otherwise the clause's first place is the hub ("X and Y signed", "X has partnerships with A");
-- a table row pairs with the document's city, or its two places with each other.
-Status and type come from the clause's own cues; the date from the partner's own year, else the
-clause's date nearest the relation word, never one of a visit, a celebration or a dateline.
+  before, a partner abroad being preferred; "the two cities" restate the last pair;
+- "… the twinning between A and B" is a pair of its own; otherwise the clause's first place is
+  the hub ("X and Y signed", "X has partnerships with A");
+- a clause without relation word only goes on with a list ("…, and with Lyon", "Hesse followed
+  with Jiangxi");
+- a table row pairs with the document's city (a region's row with the document's region), or its
+  two places with each other.
+Status and type come from the clause's own cues (each partner the relation word nearest before
+it); the date from the partner's own year, else the clause's date nearest the relation word, never
+one of a visit, a celebration, a dateline or the future, and a proposal's only when it states a
+signing.
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,6 +35,7 @@ from .records import Place, PlaceSpan, Relation
 
 PRIORITY = {"sister_city": 3, "friendship_city": 2, "cooperation": 1}
 PRECISION_RANK = {"day": 3, "month": 2, "year": 1, None: 0}
+REGION_LEVEL = frozenset({"province", "state", "region"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +93,7 @@ def is_org_modifier(text: str, span: PlaceSpan, lang: str, sent_start: int, sent
 
 def contains(region: Place, city: Place) -> bool:
     """A region and a place of the same country are never a pair ("Jinan in Shandong province")."""
-    return region.kind != "city" and region.country == city.country
+    return region.kind != "city" and region.country is not None and region.country == city.country
 
 
 def pick_date(dates, anchor: int, text: str, lang: str):
@@ -102,13 +112,17 @@ def pick_date(dates, anchor: int, text: str, lang: str):
     return min(dates, key=score, default=None)
 
 
+_VERBS = r"(war|ist|sind|hat|haben|wird|wurde|waren|was|is|are|were|has|had|est|sont|était)\b"
+_FINITE_VERB = re.compile(_VERBS)
 CLAUSE_BREAK = re.compile(
     r";\s+|:\s+"
-    r"|,\s+(?=(war|ist|sind|hat|haben|wird|wurde|waren|was|is|are|were|has|had|est|sont|était)\b)"
-    r"|,\s+(?=[A-ZÄÖÜ][\w-]+\s+(ist|sind|hat|haben|war|wurde|is|has|was|est|a)\b)"
+    rf"|,\s+(?={_VERBS})"
+    r"|,\s+(?=[A-ZÄÖÜ][\w-]+\s+(ist|sind|hat|haben|war|wurde|is|has|was|est|a|signs|signed|agrees|agreed|"
+    r"concludes|concluded|signe|signent|conclut|unterzeichnet|unterzeichnete|unterzeichneten|schließt|schloss)\b)"
     r"|,\s+(?=(the same year|in the same year|when|while|whereas|which|who|where|after|before|and|but|"
     r"während|wobei|als|nachdem|bevor|und|aber|doch|tandis que|alors que|lorsque|quand|après|avant|et|mais)\b)"
-    r"|\s+(?=(while|whereas|während|tandis que)\s)")
+    r"|\s+(?=(while|whereas|während|tandis que)\s)"
+    r"|,\s+(?=(zu|in|von|mit|bei|an|auf|aus|für|nach|of|with|to)\s+(der|dem|denen|welcher|welchem|which|whom)\b)")
 
 
 _OWNED_BY = re.compile(  # "zu den Partnerstädten Duisburgs", "villes jumelles de Rennes", "twin towns of Kiel"
@@ -128,6 +142,26 @@ _PREPOSITION_BEFORE = re.compile(  # "Neben Changzhou hat Essen …": a place af
     re.IGNORECASE)
 _RELATIVE = re.compile(r"\s*(which|who|that|die|der|das|welche|qui|que|lesquelles|lesquels)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"(our|unser|notre|nos)\b", re.IGNORECASE)
+_UNNAMED_BEFORE = re.compile(
+    r"\b(a|an|one|another|un|une|ein|eine|einer|einem|einen)\s+"
+    r"((?!(sister|twin|partner|friendship|friendly|partenaire|jumel\w*|amie?)\b)[\w-]+\s+)?(city|town|district|county|"
+    r"municipality|ville|commune|Stadt|Kommune|Gemeinde|Bezirk|Stadtbezirk|Kreis)\s+"
+    r"(in|of|from|near|du|de|des|d['’]|en|dans|im|aus|bei)\s+((the|la|le|l['’]|der|dem)\s*)?"
+    r"(province\s+(of|de|du)\s+|Provinz\s+)?$", re.IGNORECASE)
+_RELATIVE_START = re.compile(  # ", zu der Guangzhou als Hauptstadt gehört": a relative clause describes
+    r"\W*((zu|in|von|mit|bei|an|auf|aus|für|nach|of|with|to|à|de|avec|dans|pour)\s+)?"
+    r"(der|dem|denen|welche[rmns]?|which|whom|whose|qui|que|dont|où|lequel|laquelle|lesquels|lesquelles)\b",
+    re.IGNORECASE)
+_WITH = re.compile(r"\w*\s+(with|mit|avec)\s+((the|der|dem|den|le|la|les|l['’])\s*)?", re.IGNORECASE)
+_CONJUNCTION = re.compile(r"(\W*(and|but|und|aber|doch|et|mais)\s+)?", re.IGNORECASE)
+_SAME_YEAR = re.compile(  # "…in 1984, the same year in which Lower Saxony signed …": the clause before dates it
+    r"\W*((and|und|et)\s+)?((in|im)\s+)?(the\s+same\s+year|(selben|gleichen)\s+Jahr|la\s+même\s+année|"
+    r"l['’]année\s+même)\b", re.IGNORECASE)
+_LIST_GOES_ON = re.compile(  # what may stand before the place of a clause that only goes on with a list
+    r"\W*((and|und|et|sowie|as well as|ainsi que|or|oder|ou|then|dann|puis)\s+)?((also|auch|aussi|later|später)\s+)?"
+    r"((in\s+|im\s+)?(the\s+same\s+year|selben\s+Jahr|gleichen\s+Jahr|la\s+même\s+année)\s+(as|wie|que)\s+)?"
+    r"((with|mit|avec|to|zu|à|and with)\s+)?((the|die|der|dem|den|le|la|les|l['’])\s*)?([a-zäöüéè-]+\s+)?",
+    re.IGNORECASE)
 
 
 def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -149,16 +183,24 @@ class _Context:
     paragraph: int = -1  # where `subject` was named
     table_relation: str | None = None  # the relation a partner table's rows state
     listing: tuple[Place, str] | None = None  # (hub, relation) of the last sentence that stated pairs
+    pair: tuple[Place, Place] | None = None  # the last pair stated, for "the two cities"
+    regions: tuple[Place, ...] = ()  # the document's provinces, states and regions, those of its city's country first
 
 
 def extract_relations(doc_id: str, text: str, sentences, places: list[PlaceSpan], dates,
                       companies: list[tuple[int, int]], main_places: list[Place]) -> list[Relation]:
     """Every pair the document states, merged to one per pair (sister > friendship > cooperation).
     `main_places` are the cities the document is about, most central first."""
-    context = _Context()
+    counts = Counter(p.place.place_id for p in places if p.place.kind in REGION_LEVEL)
+    home = main_places[0].country if main_places else None
+    context = _Context(regions=tuple(sorted({p.place.place_id: p.place for p in places if p.place.place_id in counts}
+                                            .values(), key=lambda r: (r.country != home, -counts[r.place_id]))))
     found: list[tuple[Relation, bool]] = []  # (relation, its status is stated)
     for sent in sentences:
-        found.extend(_sentence_relations(doc_id, text, sent, places, dates, companies, main_places, context))
+        new = _sentence_relations(doc_id, text, sent, places, dates, companies, main_places, context)
+        if new:
+            context.pair = (new[-1][0].a, new[-1][0].b)
+        found.extend(new)
     return merge_relations(found)
 
 
@@ -169,7 +211,7 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
     triggers = [Trigger(sent.start + t.start, sent.start + t.end, t.relation) for t in find_triggers(chunk, lang)]
     dateline = _DATELINE.match(text, sent.start)  # "BORDEAUX, 14 octobre 2023 (AFP) -": when it was written
     celebrated = _search(lang, "celebration", chunk) is not None  # "feierten am Samstag 40 Jahre": not a founding
-    sent_dates = [d for d in dates if sent.start <= d.start and d.end <= sent.end
+    sent_dates = [d for d in dates if sent.start <= d.start and d.end <= sent.end and d.kind != "future"
                   and not (dateline and d.start < dateline.end()) and not (celebrated and d.kind == "relative")]
     if "\t" in chunk:
         return _table_row(doc_id, text, sent, parties, triggers, sent_dates, main_place, context)
@@ -189,7 +231,8 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
     if opener is not None:
         context.paragraph = sent.paragraph
     if not triggers:
-        continued = _continued_list(doc_id, text, sent, parties, sent_dates, context) if parties else []
+        continued = _continued_list(doc_id, text, sent, sent.start, sent.end, parties, sent_dates, context) \
+            if parties else []
         context.subject = opener or context.subject
         context.listing = context.listing if continued else None
         return continued
@@ -205,40 +248,78 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         if not own and n + 1 < len(clauses) and _RELATIVE.match(text, clauses[n + 1][0]) and not in_clause[n + 1]:
             own = [t for t in triggers if clauses[n + 1][0] <= t.start < clauses[n + 1][1]]  # "X and Y, which signed"
         triggered_before = triggered_before or bool(own)
+        inner = _inner_pair(text, members, own)
+        if inner:  # "X and Y signed in 1999, following the twinning between A and B": A–B is a pair of its own
+            a, b, trigger = inner
+            status, stated = _status(text[trigger.start:b.end], lang)
+            date = _own_date(text, b, [], sent_dates)
+            found.append((Relation(doc_id, a.place, b.place, trigger.relation, status, date.iso if date else None,
+                                   date.precision if date else None, chunk.strip(), sent.start, sent.end, 0.7), stated))
+            members = [m for m in members if m is not a and m is not b]
+            own = [t for t in own if t is not trigger]
+        if own and context.pair and _search(lang, "pair_anaphor", text[c_start:c_end]) \
+                and {m.place.place_id for m in members} <= {p.place_id for p in context.pair}:
+            # "the two cities upgraded their ties to a full twinning in October 2009": the last pair
+            status, stated = _status(text[c_start:c_end], lang)
+            date = pick_date([d for d in sent_dates if c_start <= d.start < c_end], own[0].start, text, lang) \
+                if _dates_it(status, text[c_start:c_end], lang) else None
+            found.append((Relation(doc_id, *context.pair, _best(own), status, date.iso if date else None,
+                                   date.precision if date else None, chunk.strip(), sent.start, sent.end, 0.7), stated))
+            continue
         if not members:
             continue
         clause = text[c_start:c_end]
-        opening = _search(lang, "anaphor", clause[:60])
+        conjunction = _CONJUNCTION.match(clause).end()  # "…, et la ville compte …"
+        opening = _search(lang, "anaphor", clause[conjunction:conjunction + 60])
         possessive = _search(lang, "possessive", clause)
         if not own and n and text[c_start - 2:c_start].strip() == ":" and members[0].start - c_start < 5:
             own = [t for t in triggers if clauses[n - 1][0] <= t.start < clauses[n - 1][1]]  # "partners: A, B"
+        if not own and not n and len(clauses) > 1:
+            continued = _continued_list(doc_id, text, sent, c_start, c_end, members,
+                                        [d for d in sent_dates if c_start <= d.start < c_end], context)
+            if continued:
+                found.extend(continued)
+                continue
         if not own:
             if hub is None and len(members) == 1:
                 hub = members[0].place  # the subject, for a clause that follows ("…, when it signed …")
             pending = pending or members[0].place
-            if len(members) >= 2 or opening or not triggered_before:
-                continue  # no trigger of its own: only a list going on ("… and Lyon") continues
+            if len(members) >= 2 or opening or not triggered_before or _RELATIVE_START.match(text, c_start) \
+                    or not _LIST_GOES_ON.fullmatch(text, c_start, members[0].start):
+                continue  # no trigger of its own: only a list going on ("…, and with Lyon") continues, not
+                # a clause that names a place in passing ("…, and its exchange with Boston is known")
         # "The city signed …" carries the subject; "The state capital Magdeburg" is an apposition;
         # "our partnerships with A and B" and "Bonn, its twin" name the other side by a pronoun,
         # unless the clause names it too ("Augsburg pflegt mit seinen Partnerstädten A und B").
-        listed = _listed_after(text, c_start + possessive.end(), members) if possessive else []
+        # "Chengdu ist neben Oxford und Potsdam eine der Partnerstädte der Bundesstadt": all partners of a
+        # city the clause names by a noun
+        city_owner = _search(lang, "city_owner", clause) is not None and _owner(text, c_start, members) is None
+        listed = members if city_owner else \
+            _listed_after(text, c_start + possessive.end(), members) if possessive else []
         outside = [m for m in members if m not in listed]
-        apposition = opening and re.fullmatch(r"[\s,]*((de|d['’]|of|von)\s*)?",
-                                              text[c_start + opening.end():members[0].start])
+        apposition = opening and re.fullmatch(r"[\s,]*((de|du|des|de la|d['’]|of|of the|von|der)\s*)?",
+                                              text[c_start + conjunction + opening.end():members[0].start])
         # "Bonn, its German twin": the possessive stands right beside its one place
         beside = possessive and len(members) == 1 and own and (
             re.fullmatch(r"\s*,\s*", text[members[0].end:c_start + possessive.start()])
             or c_start + possessive.end() <= members[0].start)
         # "Mit Sunderland und Tampere ist die Stadt verbunden": the city as a subject after its partners
         inside = not opening and _CITY_NP.search(clause) and members[0].start < c_start + _CITY_NP.search(clause).start()
-        anaphoric = (opening and not apposition) or (possessive and ((listed and not outside) or beside)) or inside
+        anaphoric = (opening and not apposition) or inside \
+            or ((possessive or city_owner) and ((listed and not outside) or beside))
         first_person = possessive and _FIRST_PERSON.match(possessive.group())
         # partners lie in different countries: "Die Stadt … mit Kunming" is not the Chinese city before
-        # "our …" and a later "the city" mean the document's own city; an opening "The city" the last subject
-        candidates = list(main_places) if first_person or inside else [context.subject, *main_places]
+        # "our …" and a later "the city" mean the document's own city; "The city", "its twin" the hub of the
+        # clause before, else the city whose partners the last sentence named, else its subject
+        last_hub = context.listing[0] if context.listing else previous_owner
+        candidates = list(main_places) if first_person or inside else [hub, last_hub, context.subject, *main_places]
         abroad = [p for p in candidates if p is not None and p.country != members[0].place.country]
         carried = abroad[0] if abroad else (main_place if first_person else (context.subject or main_place))
-        clause_dates = [d for d in sent_dates if c_start <= d.start < c_end] + free_dates
+        # and those of placeless clauses, not beyond a semicolon ("…; a request was turned down in 2016")
+        clause_dates = [d for d in sent_dates if c_start <= d.start < c_end] + [
+            d for d in free_dates if not re.search(r"[;:]\s", text[min(d.end, c_start):max(d.start, c_end)])]
+        if n and _SAME_YEAR.match(text, c_start):
+            clause_dates += [d for d in sent_dates if clauses[n - 1][0] <= d.start < clauses[n - 1][1]]
         if len(members) >= 2 and _BETWEEN.search(text, max(c_start, members[0].start - 20), members[0].start) \
                 and re.fullmatch(r"\s*(and|und|et)\s+((the|die|der|dem|le|la|l['’])\s*)?(\w+\s+)?",
                                  text[members[0].end:members[1].start]):
@@ -248,44 +329,63 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
             c_hub, confidence = outside[0].place, 0.9
         elif anaphoric and carried is not None:
             c_hub, confidence = carried, 0.7
+        elif len(members) >= 2 and hub is not None and _FINITE_VERB.match(text, c_start):
+            c_hub, confidence = hub, 0.7  # "Nancy, elle, est jumelée avec A et B": the verb's subject came before
         elif len(members) >= 2:
             c_hub = _hub(text, c_start, members, own, previous_owner or local_subject or main_place or carried,
                          clause_dates)
             confidence = 0.9 if len(members) == 2 else 0.7
         elif hub is not None:
             c_hub, confidence = hub, 0.7
-        elif pending is not None and pending.country != members[0].place.country:
+        elif pending is not None and pending.country != members[0].place.country \
+                and not _has_organisation(text, c_start, c_end, places, companies, lang):
             c_hub, confidence = pending, 0.7
         elif own and owner is None and (own[0].start < members[0].start or _OFFICIAL_OF.search(
                 text, max(c_start, members[0].start - 40), members[0].start)) \
                 and not _has_organisation(text, c_start, c_end, places, companies, lang) and (
-                home := next((m for m in main_places if m.country != members[0].place.country), None)):
-            c_hub, confidence = home, 0.5  # "a twinning with Wuxi": the other side is the document's city
+                home := _counterpart(members[0].place, [*main_places, local_subject,
+                                                        *(p.place for p in parties if p not in members),
+                                                        *context.regions])):
+            # "a twinning with Wuxi": the document's city, or one of the level of the partner: the paragraph's
+            # subject, a place elsewhere in the sentence ("Partnerregion Fujian: Rheinland-Pfalz und China"),
+            # the document's region
+            c_hub, confidence = home, 0.5
         else:
             hub = members[0].place
             continue
         relation = _best(own or triggers)
         status, stated = _status(clause if own else chunk, lang)
         kinds = {t.relation for t in own or triggers}
-        if status == "proposed" and len(kinds) > 1 and _search(lang, "upgrade", clause):
+        upgrade = status == "proposed" and len(kinds) > 1 and _search(lang, "upgrade", clause)
+        if upgrade:
             # "envisages upgrading the friendly ties with Linz to a sister-city relationship": the tie in
             # force is the lower one
             relation, status, stated = min(kinds, key=PRIORITY.get), "signed", True
+        # a clause naming only the hub dates the pair too ("X completed the first wave in 1989, when it signed
+        # with Y", "Y, with which X has been friends since 1991")
+        clause_dates += [d for (cs, ce), m in zip(clauses, in_clause) if m and {x.place.place_id for x in m} ==
+                         {c_hub.place_id} for d in sent_dates if cs <= d.start < ce and d not in clause_dates]
         others = [p for p in members if p.place.place_id != c_hub.place_id]
         others = [p for p in others if not (p.place.kind != "city" and any(  # "Kunming … du Yunnan"
             o.place.kind == "city" and o.place.country == p.place.country and o.start < p.start for o in others))]
+        if not _dates_it(status, clause if own else chunk, lang):
+            clause_dates = []
         owned = {id(d) for o in others if (d := _own_date(text, o, [], clause_dates))}
+        named = listed + [m for t in own for m in _listed_after(text, t.end, members)]
         for k, other in enumerate(others):
             if contains(c_hub, other.place) or contains(other.place, c_hub):
                 continue
-            if c_hub.country == other.place.country and len(others) > 1:
-                continue
             date = _own_date(text, other, others[k + 1:], clause_dates)
+            if c_hub.country == other.place.country and len(others) > 1 and other not in named \
+                    and not _own_date(text, other, [], clause_dates):
+                continue  # a list's own country is where it lies, unless named a partner ("Jena (seit 1987)",
+                # "the older twins Karlsruhe and Linz")
             shared = clause_dates if len(others) == 1 else [d for d in clause_dates if id(d) not in owned]
             if date is None and (len(others) == 1 or len(shared) == 1):
                 date = pick_date(shared, (own or triggers)[0].start, text, lang)
+            kind = relation if upgrade else _relation_of(text, other, own, relation, c_hub, lang)
             found.append((Relation(
-                doc_id, c_hub, other.place, relation, status, date.iso if date else None,
+                doc_id, c_hub, other.place, kind, status, date.iso if date else None,
                 date.precision if date else None, chunk.strip(), sent.start, sent.end, confidence), stated))
         hub = c_hub
     context.subject = opener or hub or context.subject
@@ -293,15 +393,17 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
     return found
 
 
-def _continued_list(doc_id, text, sent, parties, dates, context) -> list:
-    """A sentence that goes on with the list of the one before: "Bourges and Dayton followed in the
-    1960s", "Liberec joined in 2001", "Hesse followed with Jiangxi in 1985"."""
+def _continued_list(doc_id, text, sent, start, end, parties, dates, context) -> list:
+    """A sentence or clause (start, end) without relation word that goes on with the list of the sentence
+    before: "Bourges and Dayton followed in the 1960s", "Liberec joined in 2001", "Hesse followed with
+    Jiangxi in 1985, and …"."""
     lang = sent.language
-    if context.listing is None or not _search(lang, "continuation", text[sent.start:sent.end]):
+    if context.listing is None or not _search(lang, "continuation", text[start:end]):
         return []
     hub, relation = context.listing
     members = _unique(parties)
-    with_partner = [m for m in members if re.match(r"\s+(followed|folgte|a suivi)\s+(with|mit|avec)\b", text[m.end:])]
+    with_partner = [m for m in members  # "Sachsen folgte 1985 mit Hubei": the first is a new hub
+                    if re.match(r"\s+(followed|folgte|a suivi)\s+([\w.]+\s+){0,2}?(with|mit|avec)\b", text[m.end:end])]
     if with_partner:
         hub = with_partner[0].place
     found = []
@@ -315,6 +417,24 @@ def _continued_list(doc_id, text, sent, parties, dates, context) -> list:
                                date.precision if date else None, text[sent.start:sent.end].strip(), sent.start,
                                sent.end, 0.5), False))
     return found
+
+
+def _counterpart(place: Place, candidates) -> Place | None:
+    """The likeliest other side of a place named alone: abroad, and of its level (a province pairs with a
+    state, a city or district with a city)."""
+    abroad = [c for c in candidates if c is not None and c.country != place.country]
+    level = [c for c in abroad if (c.kind in REGION_LEVEL) == (place.kind in REGION_LEVEL)]
+    return (level or abroad or [None])[0]
+
+
+def _inner_pair(text: str, members: list[PlaceSpan], own: list[Trigger]):
+    """(A, B, relation word) for "… the twinning between A and B" after other places of the clause."""
+    for a, b in zip(members[1:], members[2:]):
+        before = sorted((t for t in own if t.end <= a.start), key=lambda t: t.start)
+        if before and _BETWEEN.search(text, max(before[-1].end, a.start - 20), a.start) \
+                and re.fullmatch(r"\s*(and|und|et)\s+((the|die|der|dem|le|la|l['’])\s*)?", text[a.end:b.start]):
+            return a, b, before[-1]
+    return None
 
 
 def _best(triggers) -> str | None:
@@ -342,7 +462,11 @@ def _table_row(doc_id, text, sent, parties, triggers, dates, main_place, context
         if span.place.place_id == main_place.place_id or contains(main_place, span.place) \
                 or contains(span.place, main_place):
             continue
-        return [(Relation(doc_id, main_place, span.place, relation, status, date.iso if date else None,
+        # a region's row ("Burgund | Frankreich | 1962") pairs with the document's region, not its city
+        owner = main_place
+        if span.place.kind in REGION_LEVEL:
+            owner = _counterpart(span.place, [main_place, *context.regions]) or main_place
+        return [(Relation(doc_id, owner, span.place, relation, status, date.iso if date else None,
                           date.precision if date else None, text[sent.start:sent.end].strip(),
                           sent.start, sent.end, 0.7), stated)]
     return []
@@ -367,8 +491,18 @@ def _parties(text: str, sent, places: list[PlaceSpan], companies, lang: str) -> 
         if span.place.kind != "city" and re.search(r"\b(in|im|en|dans)\s+(the\s+)?([a-zäöüé]+(ern|en|lichen)\s+)?$",
                                                    text[max(sent.start, span.start - 25):span.start]):
             continue  # "visited the city in eastern Zhejiang": where, not who
-        if prev and re.fullmatch(r"\s+(à|in|im|en)\s+", text[prev.end:span.start]):
-            continue  # "Neukölln à Berlin", "Wuhan in Hubei": the place the one before lies in
+        if _search(lang, "where", text[max(sent.start, span.start - 60):span.start]):
+            continue  # "Das Wirtschaftsministerium in Wiesbaden", "dont le siège se dresse à", "in the region of"
+        if _UNNAMED_BEFORE.search(text, max(sent.start, span.start - 60), span.start):
+            continue  # "avec une ville du Zhejiang", "with a district of Beijing": a party the text does not name
+        if prev and re.fullmatch(r",?\s+(à|in|im|en)\s+", text[prev.end:span.start]):
+            continue  # "Neukölln à Berlin", "Wuhan in Hubei", "Osnabrück, in Lower Saxony": where the one before is
+        if re.search(r"[A-ZÄÖÜÉ][\w'’-]*\s*\(\s*$", text[max(sent.start, span.start - 40):span.start]):
+            continue  # "Wuhan (Hubei)", "Budafok-Tétény (Budapest XXII)": a name's qualifier in parentheses
+        if prev and prev.place.kind in ("district", "county") and span.place.country == prev.place.country \
+                and re.fullmatch(r"\s*,?\s*(of|der Stadt|de|du|in|im|à|au cœur de|in the heart of|im Herzen von)\s+"
+                                 r"((the )?city of |la ville de )?", text[prev.end:span.start], re.IGNORECASE):
+            continue  # "dem Bezirk Laoshan der Stadt Qingdao": the city a district lies in
         if prev and span.place.kind != "city" and prev.place.kind == "city" \
                 and span.place.country == prev.place.country and text[prev.end:prev.end + 2].startswith(",") \
                 and not re.search(r"\b(and|und|et|with|mit|avec)\b", text[prev.end:span.start]):
@@ -423,8 +557,8 @@ def _owner(text: str, clause_start: int, parties: list[PlaceSpan]) -> PlaceSpan 
         after = text[span.end:span.end + 30]
         before = text[max(clause_start, span.start - 40):span.start]
         genitive = re.match(r"['’]?s", after) or (text[span.end - 1] == "s" and not span.place.name.endswith("s"))
-        if genitive and re.match(r"^(['’]?s)?\s+((?-i:[a-z]+)\s+){0,2}?(sister|twin|partner|friendship|international)",
-                                 after, re.IGNORECASE):
+        if genitive and re.match(r"^(['’]?s)?\s+((?-i:[a-z]+|[A-Z][a-z]+)\s+){0,2}?"
+                                 r"(sister|twin|partner|friendship|international)", after, re.IGNORECASE):
             return span
         if _OWNED_BY.search(before) and re.match(r"^s?(?!\w)", after) and not re.match(r"^s?\s*(und|and|et)\b", after):
             return span
@@ -436,16 +570,17 @@ def _owner(text: str, clause_start: int, parties: list[PlaceSpan]) -> PlaceSpan 
 def _hub(text: str, clause_start: int, members: list[PlaceSpan], triggers, carried: Place | None,
          dates) -> Place:
     """Whom the clause's places relate to: the owner it names; else, for a list of partners ("Zu den
-    Partnerstädten zählen Nizza (1954), Krakau (1979) …"), the subject carried from before; else
-    its first place ("X and Y signed", "X has partnerships with A, B and C")."""
+    Partnerstädten zählen Nizza (1954), Krakau (1979) …", "the twinnings with A and B"), the subject
+    carried from before; else its first place ("X and Y signed", "X has partnerships with A, B and C")."""
     owner = _owner(text, clause_start, members)
     if owner is not None:
         return owner.place
     if carried is not None and len(members) >= 2:
         listed = all(_own_date(text, m, [], dates) for m in members)
-        first_trigger = min((t.start for t in triggers), default=None)
-        if listed or (len(members) >= 3 and first_trigger is not None and first_trigger < members[0].start):
-            return carried
+        first = min(triggers, key=lambda t: t.start, default=None)
+        after_trigger = first is not None and first.start < members[0].start
+        if listed or (after_trigger and (len(members) >= 3 or _WITH.fullmatch(text, first.end, members[0].start))):
+            return carried  # "Les jumelages avec Pittsburgh et Duisburg ont suivi": the partners of the subject
     return members[0].place
 
 
@@ -459,6 +594,26 @@ def _own_date(text: str, span: PlaceSpan, following: list[PlaceSpan], dates):
     if following and re.fullmatch(r"\s+(and|und|et)\s+", text[span.end:following[0].start]):
         return _own_date(text, following[0], following[1:], dates)
     return None
+
+
+def _relation_of(text: str, other: PlaceSpan, own: list[Trigger], relation: str, hub: Place, lang: str) -> str:
+    """The relation word nearest before a partner where a clause holds several ("…, qui n'est jumelée qu'avec
+    Rome, entretient un accord de coopération avec Pékin"); a region's "partenariat" with another region is a
+    twinning (GOLD_FORMAT: Partnerprovinz)."""
+    before = [t for t in own if t.end <= other.start]
+    if len({t.relation for t in own}) > 1 and before:
+        nearest = max(before, key=lambda t: t.start)
+        relation = nearest.relation if not re.search(r"[.;:]", text[nearest.end:other.start]) else relation
+    if relation == "cooperation" and hub.kind in REGION_LEVEL and other.place.kind in REGION_LEVEL and all(
+            _search(lang, "region_partnership", text[t.start:t.end]) for t in own if t.relation == "cooperation"):
+        return "sister_city"
+    return relation
+
+
+def _dates_it(status: str, chunk: str, lang: str) -> bool:
+    """Whether the clause's dates can date its relation: a proposal only by a signing it states (a letter
+    of intent), not by a council's vote or a signing planned for later."""
+    return status != "proposed" or _search(lang, "signed", chunk) is not None
 
 
 def _status(chunk: str, lang: str) -> tuple[str, bool]:
@@ -493,6 +648,9 @@ def merge_relations(found: list[tuple[Relation, bool]]) -> list[Relation]:
         dated = [r for r in pool if r.date] or [r for r, _ in of_type if r.date]
         # the earliest year: later dates in a document are visits, renewals, celebrations
         date_src = min(dated, key=lambda r: (r.date[:4], -PRECISION_RANK[r.date_precision])) if dated else None
+        # the same date told more precisely elsewhere ("1986" in a table, "en octobre 1986" in the text)
+        finer = [r for r, _ in group if date_src and r.date and r.date.startswith(date_src.date)]
+        date_src = max(finer, key=lambda r: PRECISION_RANK[r.date_precision], default=date_src)
         base = min(pool, key=lambda r: r.start)
         a, b = sorted((base.a, base.b), key=lambda p: p.name)
         merged.append(Relation(

@@ -86,6 +86,9 @@ DE = [
     ("Ende des Jahres 2019", None, [("Ende des Jahres 2019", "2019", "year")]),
     ("seit 1982 Partnerstädte", None, [("1982", "1982", "year")]),
     ("im Jahr 1995", None, [("1995", "1995", "year")]),
+    ("Schon 1991 unterschrieb Kiel", None, [("1991", "1991", "year")]),
+    ("Tartu folgte 1996, Sopot kamen beide 2001 hinzu", None,
+     [("1996", "1996", "year"), ("2001", "2001", "year")]),
     ("von 1982 bis 1990", None, [("1982 bis 1990", "1982", "year")]),
     ("gestern unterzeichnet", "2021-01-04", [("gestern", "2021-01-03", "day")]),
     ("vorgestern unterzeichnet", "2021-01-04", [("vorgestern", "2021-01-02", "day")]),
@@ -168,6 +171,7 @@ NOT_DATES = [
     ("de", "20 Jahre später kam er zurück"),
     ("de", "in den letzten Jahren"),
     ("de", "rund 2000 Besucher"),
+    ("de", "zum Fest kamen bereits 2000 Gäste"),
     ("fr", "Mars est une planète et 2000 habitants"),
 ]
 
@@ -267,3 +271,9 @@ def test_dates_rule_triggers_occur_in_every_match(lang):
     assert len(matches) >= 20
     missing = [m.group() for m, trigger in matches if not trigger.search(m.group())]
     assert not missing
+
+
+@pytest.mark.parametrize(("lang", "text"), [("en", "next year"), ("de", "im kommenden Jahr"),
+                                            ("fr", "en novembre prochain")])
+def test_dates_future_expressions_are_marked_future(lang, text):
+    assert [m.kind for m in find_dates(text, lang, "2021-01-04")] == ["future"]

@@ -55,6 +55,8 @@ def test_places_resolve_city(gazetteer, name, geonameid, english, country):
         ("Bretagne", "region:brittany", "Brittany", "FR"),
         ("Land Brandenburg", "region:brandenburg", "Brandenburg", "DE"),
         ("Chaoyang District", "region:beijing-chaoyang", "Chaoyang District", "CN"),
+        ("Woiwodschaft Niederschlesien", "region:lower-silesian", "Lower Silesian Voivodeship", "PL"),
+        ("Südmähren", "region:south-moravian", "South Moravian Region", "CZ"),
     ],
 )
 def test_places_resolve_region(gazetteer, name, place_id, english, country):

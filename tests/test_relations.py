@@ -1,6 +1,8 @@
 """City-pair relations from plain records: sentences, gazetteer places and dates, no spaCy model."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pipeline.annotate import Annotation, Sentence, split_sentences
@@ -92,6 +94,15 @@ def test_relations_table_rows_pair_with_the_documents_city():
     assert pairs[frozenset(("Guangzhou", "Linz"))].relation == "friendship_city"
 
 
+@pytest.mark.parametrize("lang, text", [
+    ("fr", "Nantes et Cardiff fêtent 50 ans de jumelage, Tours signe avec Luoyang"),
+    ("en", "Leeds and Dortmund celebrate 50 years of twinning, Hull signs with Xi'an"),
+])
+def test_relations_a_new_subject_and_its_verb_after_a_comma_start_a_clause(lang, text):
+    assert frozenset(("Nantes", "Luoyang")) not in relations_of(text, lang)
+    assert frozenset(("Leeds", "Xi'an")) not in relations_of(text, lang)
+
+
 def test_relations_clauses_split_at_relative_and_contrast_words():
     text = "Milan keeps twinnings with Frankfurt, but its link with Shanghai is the busiest."
     clauses = [text[s:e] for s, e in split_clauses(text, 0, len(text))]
@@ -111,3 +122,297 @@ def test_relations_a_list_goes_on_in_the_next_sentence_without_a_relation_word()
     assert {frozenset(("Augsburg", x)) for x in ("Birmingham", "Dayton", "Nagoya")} <= set(pairs)
     assert frozenset(("Birmingham", "Dayton")) not in pairs
     assert pairs[frozenset(("Augsburg", "Nagoya"))].date == "1985"
+
+
+def places_of(text: str, lang: str = "en") -> list[tuple[str, str]]:
+    """(surface, linked place name) of a one-paragraph text, with places from the gazetteer alone."""
+    sentences = tuple(Sentence(s, e, lang, 0) for s, e in split_sentences(text, 0, len(text)))
+    return [(text[p.start:p.end], p.place.name)
+            for p in link_places(text, Annotation(sentences, ()), load_gazetteer())]
+
+
+@pytest.mark.parametrize("lang, text, town", [
+    ("en", "Kassel is twinned with Mechelen in Belgium and Sète in France.", "Sète"),
+    ("de", "Kassel unterhält Partnerschaften unter anderem mit dem schwedischen Lund und dem italienischen "
+           "Lucca.", "Lund"),
+    ("fr", "Nancy compte plusieurs jumelages.\n\nVille\tPays\tDepuis\nTartu\tEstonie\t1996", "Tartu"),
+])
+def test_places_small_town_is_a_place_beside_its_country(lang, text, town):
+    assert town in {name for _, name in places_of(text, lang)}
+
+
+def test_places_german_noun_after_its_article_is_no_place():
+    text = "Der Partnerschaftsvertrag mit Kassel soll einen Passus zum Jugendaustausch enthalten."
+    assert [name for _, name in places_of(text, "de")] == ["Kassel"]
+
+
+def test_places_lower_case_kind_word_picks_the_district_and_one_sense_per_document():
+    text = ("Rouen a signé une charte d'amitié avec le district de Chaoyang, à Pékin. "
+            "Une délégation de Chaoyang viendra en mai.")
+    assert [name for _, name in places_of(text, "fr")] == ["Rouen", "Chaoyang District", "Beijing",
+                                                            "Chaoyang District"]
+    assert set(relations_of(text, "fr")) == {frozenset(("Rouen", "Chaoyang District"))}
+
+
+@pytest.mark.parametrize("lang, text, pair", [
+    ("en", "Leeds plans a friendship agreement with a city in Sichuan province whose name was not disclosed.",
+     None),
+    ("fr", "Lorient négocie un accord d'amitié avec une ville du Fujian, dont le nom n'a pas été communiqué.", None),
+    ("de", "Der Landkreis plant eine Partnerschaft mit einer Stadt in der Provinz Hunan.", None),
+    ("de", "Lübeck hat im Frühjahr eine Freundschaftsvereinbarung mit dem Bezirk Tianhe der Stadt Guangzhou "
+           "unterzeichnet.", ("Lübeck", "Tianhe District")),
+])
+def test_relations_a_region_qualifying_an_unnamed_or_smaller_party_is_no_party(lang, text, pair):
+    assert set(relations_of(text, lang)) == ({frozenset(pair)} if pair else set())
+
+
+def test_places_list_item_with_its_year_is_a_place_inside_a_longer_entity():
+    from pipeline.annotate import Entity
+    text = "Suivront Tartu (1996) et Lucca (2001)."
+    annotation = Annotation((Sentence(0, len(text), "fr", 0),), (Entity(0, 14, "PER", "Suivront Tartu"),))
+    assert [p.place.name for p in link_places(text, annotation, load_gazetteer())] == ["Tartu", "Lucca"]
+
+
+@pytest.mark.parametrize("lang, text, pairs", [
+    ("en", "Ulm has been twinned with Lahti since 1990, and its student exchange with Boston is well known.",
+     {("Ulm", "Lahti")}),
+    ("en", "Kassel has been twinned with Sopot since 1995, and with Tartu since 2001.",
+     {("Kassel", "Sopot"), ("Kassel", "Tartu")}),
+    ("de", "Als Kiel und Tartu 1996 ihren Partnerschaftsvertrag unterzeichneten, war der Hafen von Danzig "
+           "noch klein.", {("Kiel", "Tartu")}),
+])
+def test_relations_clause_without_relation_word_only_goes_on_with_a_list(lang, text, pairs):
+    assert set(relations_of(text, lang)) == {frozenset(p) for p in pairs}
+
+
+@pytest.mark.parametrize("lang, text, pair, date", [
+    ("en", "Kiel and Tartu signed a twinning agreement in 1985, the same year in which Lübeck signed a "
+           "partnership with Kalisz.", ("Lübeck", "Kalisz"), "1985"),
+    ("de", "Tartu ist seit 1996 Partnerstadt von Kassel, im selben Jahr wie das polnische Sopot.",
+     ("Kassel", "Sopot"), "1996"),
+])
+def test_relations_the_same_year_takes_the_date_of_the_clause_before(lang, text, pair, date):
+    assert relations_of(text, lang)[frozenset(pair)].date == date
+
+
+@pytest.mark.parametrize("lang, text, pair, country", [
+    ("en", "The district of Bad Cannstatt is twinned with Kalisz in Poland.", ("Bad Cannstatt", "Kalisz"), None),
+    ("en", "Jiangning District concluded a cooperation agreement with the Zollernalb District in 2017.",
+     ("Jiangning District", "Zollernalb District"), None),
+    ("de", "Der Landkreis Rottal-Inn hat 2016 einen Freundschaftsvertrag mit dem Bezirk Binjiang der Stadt Hangzhou "
+           "unterzeichnet.", ("Rottal-Inn", "Binjiang District"), None),
+    ("de", "Am Montag unterzeichneten der Bezirksbürgermeister von Schwabing und der Wiener Stadtbezirk "
+           "Leopoldstadt eine Kooperationsvereinbarung.", ("Schwabing", "Leopoldstadt"), "AT"),
+    ("de", "Kassel unterhält Partnerschaften mit Sopot (seit 1992) und Spittal an der Drau (seit 1996).",
+     ("Kassel", "Spittal an der Drau"), None),
+    ("de", "Kassel pflegt Partnerschaften unter anderem mit dem schottischen Dunblane und dem polnischen Sopot.",
+     ("Kassel", "Dunblane"), "GB"),
+    ("fr", "Nancy, elle, est jumelée avec plusieurs villes, dont Lambeth à Londres et Pankow à Berlin.",
+     ("Nancy", "Lambeth"), "GB"),
+])
+def test_relations_place_the_gazetteer_lacks_named_where_only_a_place_can_stand(lang, text, pair, country):
+    pairs = relations_of(text, lang)
+    assert frozenset(pair) in pairs
+    unlisted = next(p for p in (pairs[frozenset(pair)].a, pairs[frozenset(pair)].b) if p.place_id.startswith("local:"))
+    assert unlisted.country == country
+
+
+@pytest.mark.parametrize("lang, text, names", [
+    ("de", "Der Partnerschaftsvertrag mit Kassel sieht Besuche der Chöre, Vereine und Schulen vor.", ["Kassel"]),
+    ("en", "The University of Kassel and Southeastern University in Nanjing signed a cooperation agreement.",
+     ["Kassel", "Nanjing"]),
+])
+def test_places_the_gazetteer_lacks_need_a_place_context(lang, text, names):
+    assert [name for _, name in places_of(text, lang)] == names
+
+
+def test_relations_its_twin_is_the_twin_of_the_city_whose_partners_were_named():
+    pairs = relations_of("Kraków, Nuremberg's Polish sister city since 1979, hosts a festival every year. "
+                         "Skopje, its Macedonian twin since 1982, sends a choir.")
+    assert pairs[frozenset(("Nuremberg", "Skopje"))].date == "1982"
+    assert frozenset(("Kraków", "Skopje")) not in pairs
+    pairs = relations_of("Leeds, Dortmund's English twin town, also has ties across Europe: Leeds has been twinned "
+                         "with Lille since 1967. Its partnership with Brno dates from 1985.")
+    assert frozenset(("Leeds", "Brno")) in pairs and frozenset(("Dortmund", "Brno")) not in pairs
+
+
+def test_relations_older_twins_belong_to_the_city_named_before_and_next_year_dates_nothing():
+    pairs = relations_of("Kassel's other twin towns keep their own traditions. Like the older twins Mainz and "
+                         "Turku, Yangzhou will get a street sign in the Square of Partner Cities next year.",
+                         published="2014-03-27")
+    assert {frozenset(("Kassel", "Mainz")), frozenset(("Kassel", "Turku"))} <= set(pairs)
+    assert not {frozenset(("Mainz", "Turku")), frozenset(("Yangzhou", "Turku"))} & set(pairs)
+    assert pairs[frozenset(("Kassel", "Turku"))].date is None
+
+
+def test_relations_a_partner_of_the_same_country_needs_to_be_named_one():
+    pairs = relations_of("Erfurt pflegt Partnerschaften mit Lille (seit 1960) und Mainz (seit 1988).", "de")
+    assert pairs[frozenset(("Erfurt", "Mainz"))].date == "1988"
+    assert frozenset(("Düsseldorf", "Duisburg")) not in relations_of(
+        "Düsseldorf and Duisburg signed a partnership agreement with Wuhan.")
+
+
+def test_relations_the_city_after_a_conjunction_is_the_subject_of_the_clause_before():
+    pairs = relations_of("Nantes et Cardiff ont signé un accord de jumelage, et la ville compte Saarbrücken et "
+                         "Tampere parmi ses partenaires.", "fr")
+    assert set(pairs) == {frozenset(("Nantes", x)) for x in ("Cardiff", "Saarbrücken", "Tampere")}
+
+
+@pytest.mark.parametrize("lang, text, hub, partners", [
+    ("de", ("Im Frühjahr 2012 unterzeichneten Erfurt und Kunming den Vertrag über eine Städtepartnerschaft. Seither "
+            "ist Kunming neben Lille, Mainz und Brno eine der offiziellen Partnerstädte der Landeshauptstadt."),
+     "Erfurt", ("Kunming", "Lille", "Mainz", "Brno")),
+    ("en", ("Leeds and Hangzhou signed a twinning agreement in 1988. Since then Hangzhou, Lille and Brno have been "
+            "the three twin towns of the city."), "Leeds", ("Hangzhou", "Lille", "Brno")),
+    ("fr", "Nantes et Jinan ont signé un accord de jumelage en 1985. Jinan, Cardiff et Tampere sont les villes "
+           "jumelles de la ville.", "Nantes", ("Jinan", "Cardiff", "Tampere")),
+])
+def test_relations_partners_of_a_city_named_by_a_noun(lang, text, hub, partners):
+    assert set(relations_of(text, lang)) == {frozenset((hub, p)) for p in partners}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Bavaria and Shandong concluded a partnership in 1987. Saxony followed with Hubei in 2007, and Thuringia "
+           "signed a partnership with Yunnan in 2012."),
+    ("de", "Bayern und Shandong schlossen 1987 eine Partnerschaft. Sachsen folgte 2007 mit Hubei, und Thüringen "
+           "unterzeichnete 2012 eine Partnerschaft mit Yunnan."),
+])
+def test_relations_a_clause_going_on_with_the_list_before_in_a_sentence_with_a_relation_word(lang, text):
+    pairs = relations_of(text, lang)
+    assert set(pairs) == {frozenset(p) for p in (("Bavaria", "Shandong"), ("Saxony", "Hubei"),
+                                                 ("Thuringia", "Yunnan"))}
+    assert pairs[frozenset(("Saxony", "Hubei"))].date == "2007"
+
+
+def test_relations_twinnings_with_a_list_belong_to_the_subject_before():
+    pairs = relations_of("Xi'an a noué son premier jumelage avec Kyoto en 1974. Les jumelages avec Québec et "
+                         "Cordoue ont suivi en 1986.", "fr")
+    assert set(pairs) == {frozenset(("Xi'an", x)) for x in ("Kyoto", "Québec", "Córdoba")}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Alsace and Jiangsu province signed a cooperation agreement in 2010, building on the twinning between "
+           "Strasbourg and Nanjing."),
+    ("de", "Das Elsass und die Provinz Jiangsu unterzeichneten 2010 ein Kooperationsabkommen, aufbauend auf der "
+           "Städtepartnerschaft zwischen Straßburg und Nanjing."),
+])
+def test_relations_a_pair_between_two_places_inside_a_longer_clause(lang, text):
+    pairs = relations_of(text, lang)
+    assert {k: r.relation for k, r in pairs.items()} == {
+        frozenset(("Alsace", "Jiangsu")): "cooperation", frozenset(("Strasbourg", "Nanjing")): "sister_city"}
+
+
+@pytest.mark.parametrize("lang, text, pairs", [
+    ("de", ("Niedersachsen pflegt seit 1984 eine Partnerschaft mit der Provinz Anhui. Die Staatskanzlei in Hannover "
+            "strebt nun eine Kooperationsvereinbarung mit der Provinz Hunan an, zu der Changsha als Hauptstadt "
+            "gehört."), {("Lower Saxony", "Anhui"): "signed", ("Lower Saxony", "Hunan"): "proposed"}),
+    ("fr", ("Le transporteur, dont le siège se trouve à Lyon, a signé un protocole d'accord avec Ningbo Port Co., "
+            "Ltd."), {}),
+    ("fr", ("La Saxe et le Hubei sont provinces partenaires depuis 2007, un lien qui a accompagné l'implantation "
+            "d'entreprises dans la région de Wuhan."), {("Saxony", "Hubei"): "signed"}),
+    ("en", ("Antwerp and Ningbo, by contrast, already work together through their ports: the Port of Antwerp and "
+            "the Ningbo shipping firm Ningbo Ocean Shipping Co., Ltd. signed a cooperation agreement."), {}),
+    ("en", "Kiel has partners around the Baltic.\n\nPartner city\tCountry\tSince\nGdynia (Gdańsk)\tPoland\t1992",
+     {("Kiel", "Gdynia"): "signed"}),
+])
+def test_relations_a_place_saying_where_is_no_party(lang, text, pairs):
+    companies = [m.span() for m in re.finditer(r"Ningbo (Port|Ocean Shipping) Co\., Ltd\.", text)]
+    found = relations_of(text, lang, companies=companies)
+    assert {k: r.status for k, r in found.items()} == {frozenset(p): status for p, status in pairs.items()}
+
+
+@pytest.mark.parametrize("lang, text, pair, date", [
+    ("en", "Kiel completed its first partnership in 1967, when it signed a twinning agreement with Brest.",
+     ("Kiel", "Brest"), "1967"),
+    ("en", "Its oldest partner city, Brest, has been twinned with Kiel since 1964.", ("Kiel", "Brest"), "1964"),
+    ("de", "Freundschaftliche Beziehungen bestehen zudem zum schwedischen Uppsala, mit dem Kiel seit 1990 eine "
+           "Städtefreundschaft verbindet.", ("Kiel", "Uppsala"), "1990"),
+])
+def test_relations_a_clause_naming_only_the_hub_dates_the_pair(lang, text, pair, date):
+    assert relations_of(text, lang)[frozenset(pair)].date == date
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Leipzig and Nanjing first signed a friendship agreement in 1985. After years of exchanges, the two cities "
+           "upgraded their ties to a full twinning in May 1988, when Nanjing's mayor came to sign the document."),
+    ("de", "Leipzig und Nanjing schlossen 1985 einen Freundschaftsvertrag. Im Mai 1988 besiegelten die beiden Städte "
+           "dann ihre Städtepartnerschaft."),
+])
+def test_relations_the_two_cities_are_the_pair_stated_last(lang, text):
+    r = relations_of(text, lang)[frozenset(("Leipzig", "Nanjing"))]
+    assert (r.relation, r.date) == ("sister_city", "1988-05")
+
+
+def test_relations_a_date_beyond_a_semicolon_is_not_the_pairs():
+    pairs = relations_of("The partnership with Nanjing is the city's only one in China; a request from a second "
+                         "Chinese city was turned down in 2016. Leipzig is proud of it.")
+    assert pairs[frozenset(("Leipzig", "Nanjing"))].date is None
+
+
+def test_relations_a_celebration_this_year_dates_the_founding_not_the_party():
+    pairs = relations_of("Lyon et Turin célèbrent cette année les 50 ans de leur jumelage.", "fr", published="2008-05-02")
+    assert pairs[frozenset(("Lyon", "Turin"))].date == "1958"
+
+
+def test_relations_merge_takes_the_same_date_told_more_precisely():
+    pairs = relations_of("Bavaria and Shandong have been partner provinces since 1987. Bavaria signed a cooperation "
+                         "agreement with Shandong in May 1987.")
+    r = pairs[frozenset(("Bavaria", "Shandong"))]
+    assert (r.relation, r.date, r.date_precision) == ("sister_city", "1987-05", "month")
+
+
+@pytest.mark.parametrize("lang, text, pair", [
+    ("de", "Der Stadtrat hat am Donnerstag beschlossen, eine Städtepartnerschaft mit der Stadt Kunming einzugehen. "
+           "Unterzeichnet werden soll der Vertrag im Herbst in Kassel.", ("Kassel", "Kunming")),
+    ("en", "The Municipal Council approves a town twinning with the City of Harbin. The Lord Mayor is authorised to "
+           "sign the twinning agreement during a visit to Harbin in autumn 2019. Leeds welcomes it.",
+     ("Leeds", "Harbin")),
+])
+def test_relations_a_council_vote_or_a_planned_signing_does_not_date_a_proposal(lang, text, pair):
+    r = relations_of(text, lang, published="2019-03-01")[frozenset(pair)]
+    assert (r.status, r.date) == ("proposed", None)
+
+
+def test_relations_a_signed_letter_of_intent_keeps_its_date():
+    r = relations_of("Im Mai 2019 unterzeichneten Kassel und Kunming eine Absichtserklärung.", "de")[
+        frozenset(("Kassel", "Kunming"))]
+    assert (r.status, r.date) == ("proposed", "2019-05")
+
+
+@pytest.mark.parametrize("lang, text, pair, relation", [
+    ("fr", "Et Madrid ? La capitale, qui n'est jumelée qu'avec Lisbonne depuis 1979, entretient depuis 2005 un accord "
+           "de coopération avec Pékin.", ("Madrid", "Beijing"), "cooperation"),
+    ("en", "Lyon has been twinned with Turin since 1958 and signed a cooperation agreement with Wuhan in 2010.",
+     ("Lyon", "Wuhan"), "cooperation"),
+    ("en", "Lyon has been twinned with Turin since 1958 and signed a cooperation agreement with Wuhan in 2010.",
+     ("Lyon", "Turin"), "sister_city"),
+    ("fr", "La Bavière entretient aussi un partenariat avec la province du Guangdong.", ("Bavaria", "Guangdong"),
+     "sister_city"),
+    ("fr", "Lyon entretient aussi un partenariat avec Canton.", ("Lyon", "Guangzhou"), "cooperation"),
+])
+def test_relations_each_partner_takes_its_own_relation_word(lang, text, pair, relation):
+    assert relations_of(text, lang)[frozenset(pair)].relation == relation
+
+
+def test_relations_a_region_partner_pairs_with_the_documents_region_not_its_city():
+    text = ("Partnerregion Hubei: Sachsen und China\n\nDie Porzellanmanufaktur aus Meißen und Firmen aus Leipzig sind in "
+            "Wuhan aktiv, Leipzig wirbt um Investoren.\n\nPartnerregion\tLand\tSeit\n"
+            "Woiwodschaft Niederschlesien\tPolen\t2005\nSüdmähren\tTschechien\t2006")
+    pairs = relations_of(text, "de")
+    assert {frozenset(("Saxony", x)) for x in ("Hubei", "Lower Silesian Voivodeship", "South Moravian Region")} \
+        <= set(pairs)
+    assert not any("Leipzig" in pair for pair in pairs)
+
+
+@pytest.mark.parametrize("lang, before, where", [
+    ("de", "Das Wirtschaftsministerium in ", True),
+    ("de", "das Automobilwerk in ", True),
+    ("de", "Die Stadt besitzt Partnerstädte in ", False),
+    ("de", "über das Netzwerk mit Partnern in ", False),
+    ("en", "opened a liaison office in ", True),
+    ("en", "the mayor, who took office in ", False),
+    ("fr", "dont le siège est à ", True),
+])
+def test_relations_where_words_say_where_only_as_whole_words(lang, before, where):
+    from pipeline.relations import _search
+    assert (_search(lang, "where", before) is not None) == where

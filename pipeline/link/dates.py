@@ -29,7 +29,7 @@ class DateMatch:
     text: str
     iso: str
     precision: str  # day | month | year
-    kind: str = "absolute"  # absolute | relative | anniversary | range
+    kind: str = "absolute"  # absolute | relative | future ("next year") | anniversary | range
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +94,14 @@ _RELATIVE = {
 }
 _DIRECTIONS = {"last": "last", "this past": "last", "letzten": "last", "vergangenen": "last",
                "dernier": "last", "passé": "last", "prochain": "next"}
+
+# German puts a bare year right after the finite verb or a temporal adverb.
+_DE_YEAR_CUES = ("bereits|schon|erst|zuletzt|dann|später|danach|damals|zuvor|beide|"
+                 "unterzeichnete[n]?|schloss(?:en)?|kam(?:en)?|folgte[n]?|besiegelte[n]?|wurde[n]?|war(?:en)?|"
+                 "gründete[n]?|vereinbarte[n]?|unterschrieb(?:en)?|beschloss(?:en)?|begann(?:en)?|trat(?:en)?")
+_DE_COUNT_NOUNS = (r"Besucher\w*|Einwohner\w*|Menschen|Euro|Mitarbeiter\w*|Teilnehmer\w*|Gäste|Schüler\w*|"
+                   r"Studierende\w*|Kilometer|km|Tonnen|Container|Arbeitsplätze|Unternehmen|Firmen|Stück|"
+                   r"Exemplare|Jahre")
 
 # Anniversaries need a twinning word nearby; "more than 20 years" and "after two years of talks" are not dates.
 _TWINNING_CUES = {
@@ -227,8 +235,10 @@ def _resolve_calendar(m: re.Match, anchor: _Anchor | None) -> _Value | None:
     if not g.get("year"):
         if anchor is None or month is None:
             return None
-        found = _resolve_yearless(month, day, anchor, _DIRECTIONS.get(_key(g.get("dir") or "")))
-        return (found, precision, "range" if kind == "range" else "relative") if found else None
+        direction = _DIRECTIONS.get(_key(g.get("dir") or ""))
+        found = _resolve_yearless(month, day, anchor, direction)
+        kind = "range" if kind == "range" else "future" if direction == "next" else "relative"
+        return (found, precision, kind) if found else None
     try:
         return date(int(g["year"]), month or 1, day or 1), precision, kind
     except ValueError:
@@ -260,7 +270,7 @@ def _resolve_relative(m: re.Match, anchor: _Anchor | None) -> _Value | None:
         value, precision = _shift_month(base, offset), "month"
     else:
         value, precision = date(base.year + offset, 1, 1), "year"
-    return value, _coarser(precision, anchor.precision), "relative"
+    return value, _coarser(precision, anchor.precision), "future" if offset > 0 else "relative"
 
 
 def _resolve_weekday(m: re.Match, anchor: _Anchor | None) -> _Value | None:
@@ -409,6 +419,10 @@ def _language_rules(lang: str) -> list[_Rule]:
             (rf"(?P<d>\b{qual}{M})", _resolve_calendar, month_names),
             (rf"\b(?:{qual}(?:des\s+Jahres\s+)?|{season}){Y}", _resolve_calendar),
             (rf"\b(?:im\s+Jahre?|im|seit|ab|bis|Jahre?s?)\s+(?P<d>{Y})", _resolve_calendar),
+            # a year as the adverb of a finite verb ("schloss 2013", "Bereits 1984 unterzeichnete", "kamen beide
+            # 1985 hinzu"), not a count ("bereits 2000 Besucher")
+            (rf"\b(?:{_DE_YEAR_CUES})\s+(?:(?:bereits|schon|beide|erst|zuletzt|dann|nun)\s+)?(?P<d>{Y})"
+             rf"(?!\s+(?:{_DE_COUNT_NOUNS})\b)", _resolve_calendar),
             (rf"\b(?:von|zwischen)\s+(?P<d>{Y}\s*(?:-|–|bis|und)\s*{Y2})", _resolve_calendar),
             (rf"\b(?P<d>(?P<dir>letzten|vergangenen)\s+{weekday}{daytime})(?!\w)", _resolve_weekday),
             (rf"\b(?:am|diesen)\s+(?P<d>{weekday}{daytime})(?!\w)", _resolve_weekday),

@@ -3,28 +3,40 @@ document is about. A name the NER did not tag as a location needs context to cou
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from ..annotate import Annotation
 from ..records import PlaceSpan
 from ..relations import find_triggers
+from .unlisted import find_unlisted
 
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _FEATURE_AFTER = re.compile(
     r"[\s-]+(River|Fluss|Lake|See|Sea|Mountains?|Gebirge|Street|Straße|Square|Platz|Road|Avenue|Bridge|"
     r"Brücke|Cathedral|Garden|Gardens|Ufer|rivière|fleuve|Valley|Tal|Bay|Island|Insel)\b")
-_COUNTRY_AFTER = re.compile(r",\s*([A-Z][\w-]+(?:\s[A-Z][\w-]+)?)")
+# its country after a place: "Cegled, Hungary", "Kortrijk in Belgium", "Tibériade<TAB>Israël", "Sevan (Arménie)"
+_COUNTRY_AFTER = re.compile(r"(?:\s*[,\t(]|\s+(?:in|en|au|aux)\s+(?:the\s+)?)\s*"
+                            r"([A-ZÄÖÜÉ][\w'-]+(?: [A-ZÄÖÜÉ][\w'-]+)?)")
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w-]*)\s+$")  # "dem niederländischen Roermond": a country's adjective
+_ARTICLE_BEFORE = re.compile(r"\b(?:ein|eine|einen|einem|einer|eines|der|die|das|den|dem|des)\s+$")
 _CELL_BREAK = re.compile(r"[\t\n]")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _GENITIVE = re.compile(r"\b([A-ZÄÖÜ][\wäöüß-]{3,})s\b")
 _LISTED_YEAR = re.compile(r"\s*\((seit |since |depuis |en |in )?\d{4}\)")  # "Kirkcaldy (seit 1962)"
 _NAMED_CITY = re.compile(r"\b(?i:ville|city|town|stadt|commune|municipality|gemeinde)\s+(?:de\s+|d['’]|of\s+)?"
                          r"([A-ZÄÖÜÉ][\w'’-]+(?:[ -][A-ZÄÖÜÉ][\w'’-]+)*)")
+# a lower-case kind word picks the district reading of a name: "le district de Wuzhong", "the district of X"
+_NAMED_DISTRICT = re.compile(r"(?<!\bun )(?<!\ba )\b"
+                             r"(?:district|county|borough|prefecture|arrondissement|comté|préfecture)\s+"
+                             r"(?:of\s+(?:the\s+)?|de\s+(?:la\s+|l['’])?|du\s+|d['’])?"
+                             r"[A-ZÄÖÜÉ][\w'’-]+(?:[ -][A-ZÄÖÜÉ][\w'’-]+)*")
 _PARTNER_WORD_BEFORE = re.compile(
     r"(partner\w*|sister cities|twin towns?|twinned with|jumel\w*|Partnerst[aä]dt\w*|Partnerschaft\w*|"
     r"\w*freundschaft\w*|friendship\w*|amitié|\w*vertrag|agreement|accord)\s*:?\s*"
     r"((with|mit|avec)\s+)?((the|die|der|dem|den|le|la|l['’])\s*)?([a-zäöüéè-]+\s+)?$", re.IGNORECASE)
-_LIST_GAP = re.compile(r"\s*(\([^)]*\))?\s*(,|and|und|et|sowie)\s*((the|die|der|dem|den|le|la|l['’])\s*)?"
-                       r"([a-zäöüéè-]+\s+)?")
+_LIST_GAP = re.compile(  # "Bourges und Inverness", "Sopot (1995), Tartu", "Sopot since 1995, and with Tartu"
+    r"\s*(\([^)]*\)|(since|seit|depuis|in|en)\s+\d{4})?\s*(,\s*(and|und|et|sowie)?|and|und|et|sowie)\s*"
+    r"((with|mit|avec)\s+)?((the|die|der|dem|den|le|la|l['’])\s*)?([a-zäöüéè-]+\s+)?")
 MIN_UNTAGGED_POPULATION = 100_000
 # A city's own government signs for it: the place in "City of Edinburgh Council" is a party.
 _GOVERNMENT = re.compile(
@@ -64,11 +76,15 @@ def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[Pla
             candidates.setdefault((sent.start + s, sent.start + e), None)
         for m in _NAMED_CITY.finditer(text, sent.start, sent.end):  # "la Ville de Tours", "die Stadt Essen"
             candidates[m.span(1)] = "LOC"
+        for m in _NAMED_DISTRICT.finditer(text, sent.start, sent.end):
+            candidates[m.span()] = "LOC"
     found: list[PlaceSpan] = []
     for (start, end), label in sorted(candidates.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
         if any(os_ <= start and end <= oe and (oe - os_) > (end - start) and not _GOVERNMENT.search(text, os_, oe)
-               and _has_other_words(text[os_:start] + " " + text[end:oe], gazetteer) for os_, oe, _ in others):
-            continue  # part of an organisation's or a person's name (a city's own council still names it)
+               and _has_other_words(text[os_:start] + " " + text[end:oe], gazetteer) for os_, oe, _ in others) \
+                and not _LISTED_YEAR.match(text, end):
+            continue  # part of an organisation's or a person's name (a city's own council still names it);
+            # "Suivront Södertälje (1970)": a list item with its year is a place whatever the tagger joined it to
         if any(f.start <= start < f.end or start <= f.start < end for f in found):
             continue
         if _FEATURE_AFTER.match(text, end):
@@ -77,19 +93,42 @@ def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[Pla
         place = _resolve(gazetteer, text[start:end], near, label)
         if place is None or place.kind == "country":
             continue
+        if label is None and language_at(start) == "de" and _ARTICLE_BEFORE.search(text, max(0, start - 8), start) \
+                and not gazetteer.is_own_name(text[start:end], place):
+            continue  # "einen Passus": a German noun after its article, not El Paso by another name
         if label != "LOC" and place.kind == "city" and (place.population or 0) < MIN_UNTAGGED_POPULATION \
                 and not _is_listed_place(text, start, end, found, gazetteer, place):
             continue
         found.append(PlaceSpan(start, end, place))
-    return sorted(found, key=lambda p: p.start)
+    found += find_unlisted(text, ann.sentences, found, ann.entities, companies, gazetteer)
+    return _one_sense(text, sorted(found, key=lambda p: p.start), gazetteer)
+
+
+def _one_sense(text: str, found: list[PlaceSpan], gazetteer) -> list[PlaceSpan]:
+    """A name means the same place throughout a document: "Hanyang" after "Wuhan's Hanyang District" is
+    that district, not Seoul, of which it is an old name."""
+    counts = Counter(p.place.place_id for p in found)
+    kept = []
+    for span in found:
+        if counts[span.place.place_id] == 1:
+            same = [p for p in gazetteer.lookup(text[span.start:span.end])
+                    if p.place_id in counts and p.place_id != span.place.place_id]
+            if same:
+                span = PlaceSpan(span.start, span.end, same[0])
+        kept.append(span)
+    return kept
 
 
 def _is_listed_place(text: str, start: int, end: int, found: list[PlaceSpan], gazetteer, place) -> bool:
-    """Context that makes a small town's name a place: its country after it ("Cegled, Hungary"), a
-    year in parentheses ("Kirkcaldy (seit 1962)"), a partner word before it ("Partnerstädten
-    Bourges"), or a place it is listed with ("Bourges und Inverness")."""
+    """Context that makes a small town's name a place: its country after it ("Cegled, Hungary") or
+    its country's adjective before it ("dem niederländischen Roermond"), a year in parentheses
+    ("Kirkcaldy (seit 1962)"), a partner word before it ("Partnerstädten Bourges"), or a place it is
+    listed with ("Bourges und Inverness")."""
     country = _COUNTRY_AFTER.match(text, end)
     if country and gazetteer.country_code(country.group(1)) == place.country:
+        return True
+    adjective = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    if adjective and gazetteer.country_code(adjective.group(1)) == place.country:
         return True
     if _LISTED_YEAR.match(text, end) or _PARTNER_WORD_BEFORE.search(text[max(0, start - 45):start]):
         return True

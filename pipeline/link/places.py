@@ -115,6 +115,11 @@ class Gazetteer:
 
         return max(candidates, key=rank)[0]
 
+    def is_own_name(self, name: str, place: Place) -> bool:
+        """Whether `name` is one of the place's own names (not only another's spelling: "Passus" of El Paso)."""
+        key = fold_name(name)
+        return any((place.place_id, True) in self.index.get(k, ()) for k in (key, split_kind(key)[0]))
+
     def country_code(self, name: str) -> str | None:
         """ISO2 of a country name or adjective in en/de/fr ('Deutschland', 'chinesische', 'Hongrie')."""
         return self.countries.get(fold_name(name))

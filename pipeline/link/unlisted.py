@@ -1,0 +1,108 @@
+"""Places the gazetteer lacks: districts and small towns (under 15,000 people) named where only a
+place can stand. They get a local id ("local:bad-godesberg") and no coordinates.
+
+A name is such a place
+- after or before a kind word: "Landkreis Altötting", "the district of Bad Godesberg", "der
+  Istanbuler Stadtbezirk Beşiktaş", "the Rems-Murr District";
+- as an item of a list of known places in a sentence with a relation word, when it carries what a
+  place carries: its year ("Murska Sobota (seit 1987)"), its country's adjective ("dem englischen
+  Thurrock"), the city it lies in ("Hammersmith and Fulham à Londres") or an NER location tag.
+Its country comes from that adjective or city, else stays unknown. Its other mentions count where
+the NER tags them as locations.
+"""
+from __future__ import annotations
+
+import re
+
+from ..records import Place, PlaceSpan
+from ..relations import find_triggers, load_patterns
+from .places import KIND_WORDS, fold_name
+
+_CAPITAL = r"[A-ZÄÖÜÉŞÇŁŚŻ][\w'’-]*"
+_NAME = rf"{_CAPITAL}(?:(?:[ -]|\s(?:and|upon|on|am|an der|sur|de|del)\s){_CAPITAL}){{0,3}}"  # "Spittal an der Drau"
+_KIND_BEFORE = re.compile(  # the name after a kind word, and a city's adjective before that word ("Pekinger")
+    rf"(?:\b(?P<adj>[A-ZÄÖÜ]\w+er)\s+)?\b(?P<kind>Landkreis|Kreis|Stadtbezirk|Bezirk|Stadtteil|"
+    rf"(?i:district|borough|county|arrondissement|quartier))\s+"
+    rf"(?:(?i:of\s+(?:the\s+)?|de\s+(?:la\s+)?|du\s+|d['’]|von\s+))?(?P<name>{_NAME})")
+_BEZIRKS = re.compile(rf"\bBezirks\w+\s+(?:von|in)\s+(?P<name>{_NAME})")  # "die Bezirksbürgermeisterin von Ehrenfeld"
+_KIND_AFTER = re.compile(rf"\b(?P<name>{_NAME}\s(?:District|County|Borough))\b")  # "the Rems-Murr District"
+_ITEM = re.compile(rf"(?P<adj>[a-zäöüéè]+\s+)?(?P<name>{_NAME})")
+_GAP = re.compile(  # between two items of a list
+    r"\s*(\([^)]*\))?\s*(,\s*(and|und|et|sowie)?|(and|und|et|sowie)\b)\s*((the|die|der|dem|den|das|le|la|l['’])\s*)?")
+_BEFORE_ITEM = re.compile(  # the item before a known one: "dem englischen Thurrock und dem niederländischen "
+    rf"(?P<adj>[a-zäöüéè]+\s+)?(?P<name>{_NAME})(\s+(?:à|in)\s+\S+)?{_GAP.pattern}([a-zäöüéè-]+\s+)?$")
+_AFTER_ITEM = re.compile(r"\s*\((?:seit |since |depuis |en |in )?\d{4}\)|\s+(?:à|in|im)\s+")
+_ARTICLES = re.compile(r"\b(the|der|die|das|den|dem|le|la|les|l['’])\b", re.IGNORECASE)
+_LEAD = re.compile(r"\s*(\((?:seit |since |depuis |en |in )?\d{4}\)|\s+(?:à|in|im)\s+\S+)?")
+
+
+def find_unlisted(text: str, sentences, found: list[PlaceSpan], entities, companies, gazetteer) -> list[PlaceSpan]:
+    """Spans of places the gazetteer does not know, not overlapping `found` or an organisation."""
+    taken = [(p.start, p.end) for p in found]
+    located = {p.start: p.place for p in found}
+    ner_loc = {(e.start, e.end, e.text) for e in entities if e.label == "LOC"}
+    organisations = [(e.start, e.end) for e in entities if e.label == "ORG"] + list(companies)
+    new: dict[str, Place] = {}
+    spans: list[PlaceSpan] = []
+
+    def add(start: int, end: int, name: str, kind: str, country: str | None) -> None:
+        """A new place, unless the span is taken or part of an organisation's name ("the Rems-Murr District"
+        tagged as an organisation is still the district)."""
+        if any(s < end and start < e for s, e in taken) or not _is_name(name, gazetteer) or any(
+                s < end and start < e and re.search(r"\w", _ARTICLES.sub("", text[s:start] + text[end:e]))
+                for s, e in organisations):
+            return
+        place = new.setdefault(fold_name(name), Place(f"local:{fold_name(name).replace(' ', '-')}", name, country,
+                                                      kind=kind))
+        spans.append(PlaceSpan(start, end, place))
+        taken.append((start, end))
+
+    for sent in sentences:
+        for m in _KIND_BEFORE.finditer(text, sent.start, sent.end):
+            adj = m["adj"] and gazetteer.resolve(m["adj"][:-2], ner_label="LOC")
+            add(*m.span("name"), m["name"], KIND_WORDS.get(fold_name(m["kind"]), "district"),
+                adj.country if adj else None)
+        for m in _BEZIRKS.finditer(text, sent.start, sent.end):
+            add(*m.span("name"), m["name"], "district", None)
+        for m in _KIND_AFTER.finditer(text, sent.start, sent.end):
+            add(*m.span("name"), m["name"], "district", None)
+        if not find_triggers(text[sent.start:sent.end], sent.language):
+            continue
+        known = [p for p in found if sent.start <= p.start < sent.end]
+        for p in known:  # the item after a known place, and the one before it
+            lead = _LEAD.match(text, p.end)
+            gap = _GAP.match(text, lead.end())
+            item = _ITEM.match(text, gap.end()) if gap else None
+            if item and item.start() < sent.end:
+                _list_item(text, item, located, ner_loc, gazetteer, add)
+            before = _BEFORE_ITEM.search(text, max(sent.start, p.start - 80), p.start)
+            if before:
+                _list_item(text, before, located, ner_loc, gazetteer, add)
+    return spans + _again(spans, ner_loc, taken)
+
+
+def _list_item(text: str, item, located: dict, ner_loc: set, gazetteer, add) -> None:
+    """A list item is a place when it carries its year, its country's adjective, its city or an NER tag."""
+    start, end = item.span("name")
+    after = _AFTER_ITEM.match(text, end)
+    adj = item["adj"] and gazetteer.country_code(item["adj"].strip())
+    year = after is not None and after.group().lstrip().startswith("(")
+    city = located.get(after.end()) if after and not year else None
+    if adj or city or year or (start, end, item["name"]) in ner_loc:
+        add(start, end, item["name"], "city", adj or (city.country if city else None))
+
+
+def _is_name(name: str, gazetteer) -> bool:
+    """Not a word that is never a place, a country, a stop word ("Von", "Die") or an organisation's name
+    ("Northeastern University in Shenyang")."""
+    key = fold_name(name)
+    return key not in gazetteer.never and key not in gazetteer.ner_only and gazetteer.country_code(name) is None \
+        and not any(re.search(rf"\b(?:{p.pattern})\b", name, re.IGNORECASE)
+                    for lang in ("en", "de", "fr") for p in load_patterns()[lang].get("org_head", []))
+
+
+def _again(spans: list[PlaceSpan], ner_loc: set, taken) -> list[PlaceSpan]:
+    """Other mentions of a place found here that the NER tags as locations ("Neu: Ehrenfeld und Haidian")."""
+    by_name = {p.place.name: p.place for p in spans}
+    return [PlaceSpan(s, e, by_name[name]) for s, e, name in sorted(ner_loc)
+            if name in by_name and not any(ts < e and s < te for ts, te in taken)]
