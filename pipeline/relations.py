@@ -122,6 +122,7 @@ CLAUSE_BREAK = re.compile(
     r"|,\s+(?=(the same year|in the same year|when|while|whereas|which|who|where|after|before|and|but|"
     r"während|wobei|als|nachdem|bevor|und|aber|doch|tandis que|alors que|lorsque|quand|après|avant|et|mais)\b)"
     r"|\s+(?=(while|whereas|während|tandis que)\s)"
+    r"|,\s+(?=(zuvor|davor|danach|später|previously|later|earlier|auparavant|ensuite|plus tard)\b)"
     r"|,\s+(?=(zu|in|von|mit|bei|an|auf|aus|für|nach|of|with|to)\s+(der|dem|denen|welcher|welchem|which|whom)\b)")
 
 
@@ -231,7 +232,7 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
     if opener is not None:
         context.paragraph = sent.paragraph
     if not triggers:
-        continued = _continued_list(doc_id, text, sent, sent.start, sent.end, parties, sent_dates, context) \
+        continued = _continued_list(doc_id, text, sent, sent.start, sent.end, parties, sent_dates, context.listing) \
             if parties else []
         context.subject = opener or context.subject
         context.listing = context.listing if continued else None
@@ -274,11 +275,16 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         possessive = _search(lang, "possessive", clause)
         if not own and n and text[c_start - 2:c_start].strip() == ":" and members[0].start - c_start < 5:
             own = [t for t in triggers if clauses[n - 1][0] <= t.start < clauses[n - 1][1]]  # "partners: A, B"
-        if not own and not n and len(clauses) > 1:
+        # a clause without relation word may go on with the list before: the last sentence's, or after a
+        # semicolon this sentence's ("The city has been twinned with A since 1956; B and C followed in the 1960s")
+        listing = context.listing if not n else (hub, found[-1][0].relation) if found and hub and \
+            text[c_start - 2:c_start].strip() == ";" else None
+        if not own and listing and (n or len(clauses) > 1):
             continued = _continued_list(doc_id, text, sent, c_start, c_end, members,
-                                        [d for d in sent_dates if c_start <= d.start < c_end], context)
+                                        [d for d in sent_dates if c_start <= d.start < c_end], listing)
             if continued:
                 found.extend(continued)
+                hub = listing[0]  # "…, zuvor war 1947 Perpignan Partnerstadt geworden": the same city's partner
                 continue
         if not own:
             if hub is None and len(members) == 1:
@@ -390,17 +396,19 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         hub = c_hub
     context.subject = opener or hub or context.subject
     context.listing = (hub, found[-1][0].relation) if found and hub else None
+    if not found and len({p.place.place_id for p in parties}) == 1 and parties[0].place.kind == "city":
+        context.listing = (parties[0].place, _best(triggers))  # "Bremen has seven partner cities." opens a list
     return found
 
 
-def _continued_list(doc_id, text, sent, start, end, parties, dates, context) -> list:
-    """A sentence or clause (start, end) without relation word that goes on with the list of the sentence
-    before: "Bourges and Dayton followed in the 1960s", "Liberec joined in 2001", "Hesse followed with
-    Jiangxi in 1985, and …"."""
+def _continued_list(doc_id, text, sent, start, end, parties, dates, listing) -> list:
+    """A sentence or clause (start, end) without relation word that goes on with a list, `listing` being its
+    (hub, relation): "Bourges and Dayton followed in the 1960s", "Liberec joined in 2001", "Hesse followed
+    with Jiangxi in 1985, and …", "The oldest is the one with Reims"."""
     lang = sent.language
-    if context.listing is None or not _search(lang, "continuation", text[start:end]):
+    if listing is None or not _search(lang, "continuation", text[start:end]):
         return []
-    hub, relation = context.listing
+    hub, relation = listing
     members = _unique(parties)
     with_partner = [m for m in members  # "Sachsen folgte 1985 mit Hubei": the first is a new hub
                     if re.match(r"\s+(followed|folgte|a suivi)\s+([\w.]+\s+){0,2}?(with|mit|avec)\b", text[m.end:end])]
@@ -412,7 +420,9 @@ def _continued_list(doc_id, text, sent, start, end, parties, dates, context) -> 
                 other.place.country == hub.country and not with_partner):
             continue
         shared = [d for d in dates if re.search(r"\b(alle|all|both|beide|tous|toutes)\s*$", text[d.start - 8:d.start])]
-        date = _own_date(text, other, [], dates) or (shared or (dates if len(dates) == 1 else [None]))[0]
+        unowned = [d for d in dates if not any(_own_date(text, m, [], [d]) for m in members
+                                               if m is not other and m.place.place_id != hub.place_id)]
+        date = _own_date(text, other, [], dates) or (shared or (unowned if len(unowned) == 1 else [None]))[0]
         found.append((Relation(doc_id, hub, other.place, relation, "signed", date.iso if date else None,
                                date.precision if date else None, text[sent.start:sent.end].strip(), sent.start,
                                sent.end, 0.5), False))

@@ -416,3 +416,24 @@ def test_relations_a_region_partner_pairs_with_the_documents_region_not_its_city
 def test_relations_where_words_say_where_only_as_whole_words(lang, before, where):
     from pipeline.relations import _search
     assert (_search(lang, "where", before) is not None) == where
+
+
+@pytest.mark.parametrize("lang, text, hub, partners", [
+    ("en", "Coventry has 26 twin towns. Dresden and Kiel joined in 1959, Warsaw in 1957.", "Coventry",
+     {"Dresden": None, "Kiel": "1959", "Warsaw": "1957"}),
+    ("en", "Brest is one of the twin towns of Coventry. The city has been twinned with Tartu since 1995; "
+           "Dresden and Kiel followed in 1959.", "Coventry", {"Brest": None, "Tartu": "1995", "Dresden": None,
+                                                            "Kiel": "1959"}),
+    ("de", "Hannover hat insgesamt neun Partnerstädte. Bristol und Rouen kamen beide 1966 hinzu, zuvor war "
+           "bereits 1947 Perpignan Partnerstadt geworden.", "Hanover",
+     {"Bristol": "1966", "Rouen": "1966", "Perpignan": "1947"}),
+    ("de", "Köln pflegt Partnerschaften mit insgesamt 24 Städten. Die älteste ist die mit dem englischen "
+           "Liverpool.", "Cologne", {"Liverpool": None}),
+    ("fr", "Lyon compte quatorze villes jumelles. La plus ancienne est celle avec Birmingham, signée en 1951.",
+     "Lyon", {"Birmingham": "1951"}),
+])
+def test_relations_a_list_opened_by_a_city_and_its_number_of_partners(lang, text, hub, partners):
+    """"X has N partner cities" opens a list that the next sentence, or a clause after a semicolon, goes on
+    with ("A and B joined", "the oldest is the one with A"); the partners never pair with each other."""
+    pairs = relations_of(text, lang)
+    assert {pair: r.date for pair, r in pairs.items()} == {frozenset((hub, p)): d for p, d in partners.items()}
