@@ -18,11 +18,7 @@ _spec = importlib.util.spec_from_file_location("make_pdf", ROOT / "scripts" / "m
 make_pdf = sys.modules.setdefault("make_pdf", importlib.util.module_from_spec(_spec))
 _spec.loader.exec_module(make_pdf)
 
-PAIRS = [
-    (src, pdf)
-    for src, pdf in make_pdf.iter_pairs(ROOT)
-    if pdf.exists() and src.parent.name in ("pdf_sources", "pdf")
-]
+PAIRS = [(src, pdf) for src, pdf in make_pdf.iter_pairs(ROOT) if pdf.exists()]
 SCRAMBLED = DATA / "scrambled_two_column.pdf"
 
 

@@ -330,8 +330,12 @@ def find_repeated(pages: list[list[list[Run]]], page_height: float) -> set[str]:
 
 
 def find_gutter(rows: list[list[Run]], min_side: int = 3) -> tuple[float, float] | None:
-    """The widest vertical strip in the middle of the text crossed by the fewest segments, if text lies on both sides."""
-    segments = [seg for row in rows for seg in row]
+    """The widest vertical strip in the middle of the text crossed by the fewest column lines, if text lies on both
+    sides. Column lines: neither table rows (3 cells or more) nor lines across most of the page, which a gutter
+    does not divide ("Frankreich" in a table's middle column reaches into it)."""
+    everything = [seg for row in rows for seg in row]
+    width = max(s.x1 for s in everything) - min(s.x0 for s in everything)
+    segments = [seg for row in rows if len(row) <= 2 for seg in row if seg.x1 - seg.x0 < 0.6 * width]
     if len(segments) < 2 * min_side:
         return None
     left = int(min(s.x0 for s in segments))
