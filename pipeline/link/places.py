@@ -27,6 +27,8 @@ MIN_ALTERNATE_POPULATION = 100_000  # another spelling ('Peking', 'Genf') only c
 SHORT_ALTERNATE = 3  # alternate-only names this short are codes or syllables ("Den", "The", "Rom")...
 BIG_CITY = 1_000_000  # ...and only trusted for a city this big (Rom → Rome)
 LARGE_REGIONS = frozenset({"province", "state", "region"})  # ranked like a big city; districts only by a kind word
+# a region yields to a city of its own name this big ("Bremen", "Luxembourg"), not to a small town ("Jiangxi")
+REGION_NAMESAKE = 50_000
 OWN_NAME_WEIGHT = 5  # a city's own name beats another's alternate unless that one is 5× bigger (Gera, Pékin, Odesa)
 
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "´": "'"})
@@ -104,7 +106,8 @@ class Gazetteer:
         if not candidates:
             return None
         near = set(near_countries)
-        city_named = any(place.kind == "city" and own for place, own in candidates)
+        city_named = any(place.kind == "city" and own and (place.population or 0) >= REGION_NAMESAKE
+                         for place, own in candidates)
 
         def rank(candidate: tuple[Place, bool]) -> tuple:
             place, own = candidate
