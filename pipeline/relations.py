@@ -142,6 +142,7 @@ _PREPOSITION_BEFORE = re.compile(  # "Neben Changzhou hat Essen …": a place af
     r"\b(neben|besides|mit|with|in|im|nach|to|from|von|aus|für|for|bei|avec|à|dans|en|de|du|vers|pour)\s+$",
     re.IGNORECASE)
 _RELATIVE = re.compile(r"\s*(which|who|that|die|der|das|welche|qui|que|lesquelles|lesquels)\b", re.IGNORECASE)
+_HEADING_OF = re.compile(r"\b(of|von|der|des|de|du|d['’])\s+(the\s+)?$", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"(our|unser|notre|nos)\b", re.IGNORECASE)
 _UNNAMED_BEFORE = re.compile(
     r"\b(a|an|one|another|un|une|ein|eine|einer|einem|einen)\s+"
@@ -183,6 +184,7 @@ class _Context:
     owner: Place | None = None  # the owner the last sentence named ("Nürnbergs Partnerstädte:")
     paragraph: int = -1  # where `subject` was named
     table_relation: str | None = None  # the relation a partner table's rows state
+    table_owner: Place | None = None  # the place the last list heading named ("Die Partnerregionen von X")
     listing: tuple[Place, str] | None = None  # (hub, relation) of the last sentence that stated pairs
     pair: tuple[Place, Place] | None = None  # the last pair stated, for "the two cities"
     regions: tuple[Place, ...] = ()  # the document's provinces, states and regions, those of its city's country first
@@ -218,6 +220,8 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         return _table_row(doc_id, text, sent, parties, triggers, sent_dates, main_place, context)
     if _search(lang, "list_heading", chunk) and len(parties) <= 1 and len(chunk) < 120:
         context.table_relation = _best(triggers) or "sister_city"
+        context.table_owner = parties[0].place if parties and len(chunk.split()) <= 8 and _HEADING_OF.search(
+            text, sent.start, parties[0].start) else None  # "Partner cities of Bonn", "Partnerregionen von Hessen"
     elif len(chunk.split()) > 12:
         context.table_relation = None
     owner = _owner(text, sent.start, parties)
@@ -453,13 +457,15 @@ def _best(triggers) -> str | None:
 
 def _table_row(doc_id, text, sent, parties, triggers, dates, main_place, context) -> list:
     """A table row: a header row with partner words sets the table's relation; a data row pairs
-    its place with the document's place, with the row's own relation word ("Ville amie") if any."""
+    its place with the place the list heading named or the document's place, with the row's own
+    relation word ("Ville amie") if any."""
     if not parties:
         if _search(sent.language, "list_heading", text[sent.start:sent.end]) or triggers:
             context.table_relation = _best(triggers) or "sister_city"
         return []
     relation = _best(triggers) or context.table_relation
-    if relation is None or (main_place is None and len(parties) < 2):
+    home = context.table_owner or main_place
+    if relation is None or (home is None and len(parties) < 2):
         return []
     status, stated = _status(text[sent.start:sent.end], sent.language)
     date = dates[0] if dates else None
@@ -469,12 +475,12 @@ def _table_row(doc_id, text, sent, parties, triggers, dates, main_place, context
                           date.precision if date else None, text[sent.start:sent.end].strip(),
                           sent.start, sent.end, 0.7), stated)]
     for span in parties:
-        if span.place.place_id == main_place.place_id or contains(main_place, span.place) \
-                or contains(span.place, main_place):
+        if span.place.place_id == home.place_id or contains(home, span.place) or contains(span.place, home):
             continue
-        # a region's row ("Burgund | Frankreich | 1962") pairs with the document's region, not its city
-        owner = main_place
-        if span.place.kind in REGION_LEVEL:
+        # a row pairs with the place the list heading named ("Die Partnerregionen von Rheinland-Pfalz"), else a
+        # region's row ("Burgund | Frankreich | 1962") with the document's region, a city's with its city
+        owner = home
+        if span.place.kind in REGION_LEVEL and context.table_owner is None:
             owner = _counterpart(span.place, [main_place, *context.regions]) or main_place
         return [(Relation(doc_id, owner, span.place, relation, status, date.iso if date else None,
                           date.precision if date else None, text[sent.start:sent.end].strip(),

@@ -437,3 +437,13 @@ def test_relations_a_list_opened_by_a_city_and_its_number_of_partners(lang, text
     with ("A and B joined", "the oldest is the one with A"); the partners never pair with each other."""
     pairs = relations_of(text, lang)
     assert {pair: r.date for pair, r in pairs.items()} == {frozenset((hub, p)): d for p, d in partners.items()}
+
+
+def test_relations_table_rows_pair_with_the_place_their_heading_names():
+    text = ("Hessen und Jiangxi sind seit 1985 Partnerregionen. Jiangxi liegt im Süden Chinas; Jiangxi exportiert "
+            "Porzellan.\n\nDie Partnerregionen von Hessen\n\n"
+            "Partnerregion\tLand\tSeit\nEmilia-Romagna\tItalien\t1992\nJiangxi\tChina\t1985\nWielkopolska\tPolen\t2000")
+    pairs = relations_of(text, "de")
+    assert {pair: r.date for pair, r in pairs.items()} == {
+        frozenset(("Hesse", "Jiangxi")): "1985", frozenset(("Hesse", "Emilia-Romagna")): "1992",
+        frozenset(("Hesse", "Greater Poland Voivodeship")): "2000"}
