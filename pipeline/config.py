@@ -13,7 +13,7 @@ ROOT = PACKAGE.parent
 MODELS = ROOT / "models"
 # The code that decides each cached stage's results: editing it invalidates that stage, as a version bump would.
 EXTRACTION_CODE = ("records.py", "language.py", "extract/*.py", "link/dates.py")  # header dates use link.dates
-ANALYSIS_CODE = ("records.py", "analyse.py", "annotate.py", "relations.py", "link/*.py")
+ANALYSIS_CODE = ("records.py", "analyse.py", "annotate.py", "triggers.py", "relations.py", "link/*.py")
 ENGINES = ("local", "dask")
 
 

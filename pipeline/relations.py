@@ -28,51 +28,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
-from .config import MODELS
 from .records import Place, PlaceSpan, Relation
+from .triggers import PRIORITY, Trigger, find_triggers, first_match, load_patterns
 
-PRIORITY = {"sister_city": 3, "friendship_city": 2, "cooperation": 1}
 PRECISION_RANK = {"day": 3, "month": 2, "year": 1, None: 0}
 REGION_LEVEL = frozenset({"province", "state", "region"})
-
-
-@dataclass(frozen=True, slots=True)
-class Trigger:
-    start: int
-    end: int
-    relation: str
-
-
-@lru_cache(maxsize=1)
-def load_patterns() -> dict[str, dict[str, list[re.Pattern]]]:
-    """language -> kind (sister_city, friendship_city, cooperation, proposed, signed, org_head,
-    anaphor, visit, list_heading) -> compiled patterns, from models/relation_triggers.tsv."""
-    patterns: dict[str, dict[str, list[re.Pattern]]] = {}
-    for line in (MODELS / "relation_triggers.tsv").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        lang, kind, regex = line.split("\t")[:3]
-        for language in (("en", "de", "fr") if lang == "*" else (lang,)):
-            patterns.setdefault(language, {}).setdefault(kind, []).append(re.compile(regex, re.IGNORECASE))
-    return patterns
-
-
-def _search(lang: str, kind: str, text: str):
-    for pattern in load_patterns().get(lang, {}).get(kind, []):
-        m = pattern.search(text)
-        if m:
-            return m
-    return None
-
-
-def find_triggers(text: str, lang: str) -> list[Trigger]:
-    found = []
-    for kind in PRIORITY:
-        for pattern in load_patterns().get(lang, {}).get(kind, []):
-            found.extend(Trigger(m.start(), m.end(), kind) for m in pattern.finditer(text))
-    return found
 
 
 def is_org_modifier(text: str, span: PlaceSpan, lang: str, sent_start: int, sent_end: int) -> bool:
@@ -107,7 +68,7 @@ def pick_date(dates, anchor: int, text: str, lang: str):
         return max(same_year, key=lambda d: len(d.iso)) if same_year else anniversaries[0]
 
     def score(d):
-        visit = _search(lang, "visit", text[max(0, d.start - 40):d.start]) is not None
+        visit = first_match(lang, "visit", text[max(0, d.start - 40):d.start]) is not None
         return visit, min(abs(d.start - anchor), abs(d.end - anchor))
     return min(dates, key=score, default=None)
 
@@ -213,12 +174,12 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
     parties = _parties(text, sent, places, companies, lang)
     triggers = [Trigger(sent.start + t.start, sent.start + t.end, t.relation) for t in find_triggers(chunk, lang)]
     dateline = _DATELINE.match(text, sent.start)  # "BORDEAUX, 14 octobre 2023 (AFP) -": when it was written
-    celebrated = _search(lang, "celebration", chunk) is not None  # "feierten am Samstag 40 Jahre": not a founding
+    celebrated = first_match(lang, "celebration", chunk) is not None  # "feierten am Samstag 40 Jahre": not a founding
     sent_dates = [d for d in dates if sent.start <= d.start and d.end <= sent.end and d.kind != "future"
                   and not (dateline and d.start < dateline.end()) and not (celebrated and d.kind == "relative")]
     if "\t" in chunk:
         return _table_row(doc_id, text, sent, parties, triggers, sent_dates, main_place, context)
-    if _search(lang, "list_heading", chunk) and len(parties) <= 1 and len(chunk) < 120:
+    if first_match(lang, "list_heading", chunk) and len(parties) <= 1 and len(chunk) < 120:
         context.table_relation = _best(triggers) or "sister_city"
         context.table_owner = parties[0].place if parties and len(chunk.split()) <= 8 and _HEADING_OF.search(
             text, sent.start, parties[0].start) else None  # "Partner cities of Bonn", "Partnerregionen von Hessen"
@@ -262,7 +223,7 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
                                    date.precision if date else None, chunk.strip(), sent.start, sent.end, 0.7), stated))
             members = [m for m in members if m is not a and m is not b]
             own = [t for t in own if t is not trigger]
-        if own and context.pair and _search(lang, "pair_anaphor", text[c_start:c_end]) \
+        if own and context.pair and first_match(lang, "pair_anaphor", text[c_start:c_end]) \
                 and {m.place.place_id for m in members} <= {p.place_id for p in context.pair}:
             # "the two cities upgraded their ties to a full twinning in October 2009": the last pair
             status, stated = _status(text[c_start:c_end], lang)
@@ -275,8 +236,8 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
             continue
         clause = text[c_start:c_end]
         conjunction = _CONJUNCTION.match(clause).end()  # "…, et la ville compte …"
-        opening = _search(lang, "anaphor", clause[conjunction:conjunction + 60])
-        possessive = _search(lang, "possessive", clause)
+        opening = first_match(lang, "anaphor", clause[conjunction:conjunction + 60])
+        possessive = first_match(lang, "possessive", clause)
         if not own and n and text[c_start - 2:c_start].strip() == ":" and members[0].start - c_start < 5:
             own = [t for t in triggers if clauses[n - 1][0] <= t.start < clauses[n - 1][1]]  # "partners: A, B"
         # a clause without relation word may go on with the list before: the last sentence's, or after a
@@ -303,7 +264,7 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         # unless the clause names it too ("Augsburg pflegt mit seinen Partnerstädten A und B").
         # "Chengdu ist neben Oxford und Potsdam eine der Partnerstädte der Bundesstadt": all partners of a
         # city the clause names by a noun
-        city_owner = _search(lang, "city_owner", clause) is not None and _owner(text, c_start, members) is None
+        city_owner = first_match(lang, "city_owner", clause) is not None and _owner(text, c_start, members) is None
         listed = members if city_owner else \
             _listed_after(text, c_start + possessive.end(), members) if possessive else []
         outside = [m for m in members if m not in listed]
@@ -366,7 +327,7 @@ def _sentence_relations(doc_id, text, sent, places, dates, companies, main_place
         relation = _best(own or triggers)
         status, stated = _status(clause if own else chunk, lang)
         kinds = {t.relation for t in own or triggers}
-        upgrade = status == "proposed" and len(kinds) > 1 and _search(lang, "upgrade", clause)
+        upgrade = status == "proposed" and len(kinds) > 1 and first_match(lang, "upgrade", clause)
         if upgrade:
             # "envisages upgrading the friendly ties with Linz to a sister-city relationship": the tie in
             # force is the lower one
@@ -410,7 +371,7 @@ def _continued_list(doc_id, text, sent, start, end, parties, dates, listing) -> 
     (hub, relation): "Bourges and Dayton followed in the 1960s", "Liberec joined in 2001", "Hesse followed
     with Jiangxi in 1985, and …", "The oldest is the one with Reims"."""
     lang = sent.language
-    if listing is None or not _search(lang, "continuation", text[start:end]):
+    if listing is None or not first_match(lang, "continuation", text[start:end]):
         return []
     hub, relation = listing
     members = _unique(parties)
@@ -460,7 +421,7 @@ def _table_row(doc_id, text, sent, parties, triggers, dates, main_place, context
     its place with the place the list heading named or the document's place, with the row's own
     relation word ("Ville amie") if any."""
     if not parties:
-        if _search(sent.language, "list_heading", text[sent.start:sent.end]) or triggers:
+        if first_match(sent.language, "list_heading", text[sent.start:sent.end]) or triggers:
             context.table_relation = _best(triggers) or "sister_city"
         return []
     relation = _best(triggers) or context.table_relation
@@ -507,7 +468,7 @@ def _parties(text: str, sent, places: list[PlaceSpan], companies, lang: str) -> 
         if span.place.kind != "city" and re.search(r"\b(in|im|en|dans)\s+(the\s+)?([a-zäöüé]+(ern|en|lichen)\s+)?$",
                                                    text[max(sent.start, span.start - 25):span.start]):
             continue  # "visited the city in eastern Zhejiang": where, not who
-        if _search(lang, "where", text[max(sent.start, span.start - 60):span.start]):
+        if first_match(lang, "where", text[max(sent.start, span.start - 60):span.start]):
             continue  # "Das Wirtschaftsministerium in Wiesbaden", "dont le siège se dresse à", "in the region of"
         if _UNNAMED_BEFORE.search(text, max(sent.start, span.start - 60), span.start):
             continue  # "avec une ville du Zhejiang", "with a district of Beijing": a party the text does not name
@@ -621,7 +582,7 @@ def _relation_of(text: str, other: PlaceSpan, own: list[Trigger], relation: str,
         nearest = max(before, key=lambda t: t.start)
         relation = nearest.relation if not re.search(r"[.;:]", text[nearest.end:other.start]) else relation
     if relation == "cooperation" and hub.kind in REGION_LEVEL and other.place.kind in REGION_LEVEL and all(
-            _search(lang, "region_partnership", text[t.start:t.end]) for t in own if t.relation == "cooperation"):
+            first_match(lang, "region_partnership", text[t.start:t.end]) for t in own if t.relation == "cooperation"):
         return "sister_city"
     return relation
 
@@ -629,13 +590,13 @@ def _relation_of(text: str, other: PlaceSpan, own: list[Trigger], relation: str,
 def _dates_it(status: str, chunk: str, lang: str) -> bool:
     """Whether the clause's dates can date its relation: a proposal only by a signing it states (a letter
     of intent), not by a council's vote or a signing planned for later."""
-    return status != "proposed" or _search(lang, "signed", chunk) is not None
+    return status != "proposed" or first_match(lang, "signed", chunk) is not None
 
 
 def _status(chunk: str, lang: str) -> tuple[str, bool]:
     """(status, stated): a sentence without any cue says "signed" only by default."""
-    signed = _search(lang, "signed", chunk) is not None
-    if _search(lang, "proposed", chunk) or (_search(lang, "weak_proposed", chunk) and not signed):
+    signed = first_match(lang, "signed", chunk) is not None
+    if first_match(lang, "proposed", chunk) or (first_match(lang, "weak_proposed", chunk) and not signed):
         return "proposed", True
     return "signed", signed
 

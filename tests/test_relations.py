@@ -414,8 +414,8 @@ def test_relations_a_region_partner_pairs_with_the_documents_region_not_its_city
     ("fr", "dont le siège est à ", True),
 ])
 def test_relations_where_words_say_where_only_as_whole_words(lang, before, where):
-    from pipeline.relations import _search
-    assert (_search(lang, "where", before) is not None) == where
+    from pipeline.triggers import first_match
+    assert (first_match(lang, "where", before) is not None) == where
 
 
 @pytest.mark.parametrize("lang, text, hub, partners", [

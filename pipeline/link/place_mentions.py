@@ -7,7 +7,7 @@ from collections import Counter
 
 from ..annotate import Annotation
 from ..records import PlaceSpan
-from ..relations import find_triggers
+from ..triggers import find_triggers
 from .unlisted import find_unlisted
 
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from ..records import Place, PlaceSpan
-from ..relations import find_triggers, load_patterns
+from ..triggers import find_triggers, load_patterns
 from .places import KIND_WORDS, fold_name
 
 _CAPITAL = r"[A-ZÄÖÜÉŞÇŁŚŻ][\w'’-]*"

@@ -1,0 +1,53 @@
+"""The relation words and cue patterns of models/relation_triggers.tsv, per language and kind.
+
+Places (stage 5) and relations (stage 6) both read them: a relation word inside an entity makes it
+noise ("Hefeis Partnerstädten"), a seat word before a place makes it no party ("Ministerium in").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .config import MODELS
+
+PRIORITY = {"sister_city": 3, "friendship_city": 2, "cooperation": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    start: int
+    end: int
+    relation: str
+
+
+@lru_cache(maxsize=1)
+def load_patterns() -> dict[str, dict[str, list[re.Pattern]]]:
+    """language -> kind (sister_city, friendship_city, cooperation, proposed, signed, org_head,
+    anaphor, visit, list_heading) -> compiled patterns, from models/relation_triggers.tsv."""
+    patterns: dict[str, dict[str, list[re.Pattern]]] = {}
+    for line in (MODELS / "relation_triggers.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        lang, kind, regex = line.split("\t")[:3]
+        for language in (("en", "de", "fr") if lang == "*" else (lang,)):
+            patterns.setdefault(language, {}).setdefault(kind, []).append(re.compile(regex, re.IGNORECASE))
+    return patterns
+
+
+def first_match(lang: str, kind: str, text: str) -> re.Match | None:
+    """The match of the first pattern of this kind (in the table's order) that matches `text`."""
+    for pattern in load_patterns().get(lang, {}).get(kind, []):
+        m = pattern.search(text)
+        if m:
+            return m
+    return None
+
+
+def find_triggers(text: str, lang: str) -> list[Trigger]:
+    """Every relation word in `text`: sister_city, friendship_city and cooperation patterns."""
+    found = []
+    for kind in PRIORITY:
+        for pattern in load_patterns().get(lang, {}).get(kind, []):
+            found.extend(Trigger(m.start(), m.end(), kind) for m in pattern.finditer(text))
+    return found
