@@ -3,11 +3,13 @@ document is about. A name the NER did not tag as a location needs context to cou
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 
 from ..annotate import Annotation
 from ..records import PlaceSpan
 from ..triggers import find_triggers
+from .places import fold_name
 from .unlisted import find_unlisted
 
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
@@ -52,14 +54,19 @@ def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[Pla
     A name the NER did not tag as a location (untagged, or tagged as a person or organisation, as
     small English models do with "Edinburgh") must be a region, a city of some size, or be followed
     by its country ("Cegled, Hungary"): small towns called "Summit" or "Area" are words, not places."""
-    sentence_countries = []
+    sentences = ann.sentences
+    starts = [s.start for s in sentences]
+    countries = [{c for w in _WORDS.findall(text[s.start:s.end]) if (c := gazetteer.country_code(w))}
+                 for s in sentences]
+
+    def sentence_at(pos: int) -> int | None:
+        i = bisect_right(starts, pos) - 1
+        return i if i >= 0 and pos < sentences[i].end else None
 
     def language_at(pos: int) -> str:
-        return next((s.language for s, _ in sentence_countries if s.start <= pos < s.end), "en")
+        i = sentence_at(pos)
+        return "en" if i is None else sentences[i].language
 
-    for sent in ann.sentences:
-        codes = {c for w in _WORDS.findall(text[sent.start:sent.end]) if (c := gazetteer.country_code(w))}
-        sentence_countries.append((sent, codes))
     # an entity across table cells, or one holding a relation word ("Hefeis Partnerstädten"), is noise
     others = [(e.start, e.end, e.label) for e in ann.entities if e.label in ("ORG", "PER", "MISC", "NORP", "FAC")
               and not _CELL_BREAK.search(text, e.start, e.end) and not find_triggers(e.text, language_at(e.start))]
@@ -68,7 +75,7 @@ def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[Pla
     for e in ann.entities:
         if e.label == "LOC":
             candidates[(e.start, e.end)] = "LOC"
-    for sent, _ in sentence_countries:
+    for sent in sentences:
         masked = _POSSESSIVE.sub("  ", text[sent.start:sent.end])  # "Edinburgh's" -> "Edinburgh  "
         if sent.language == "de":  # genitive "Duisburgs Partnerstadt" -> "Duisburg  Partnerstadt"
             masked = _GENITIVE.sub(lambda m: m.group(1) + " " if gazetteer.resolve(m.group(1)) else m.group(), masked)
@@ -89,7 +96,8 @@ def link_places(text: str, ann: Annotation, gazetteer, companies=()) -> list[Pla
             continue
         if _FEATURE_AFTER.match(text, end):
             continue  # "the Somme River", "Rhein-Ufer"
-        near = next((codes for sent, codes in sentence_countries if sent.start <= start < sent.end), set())
+        i = sentence_at(start)
+        near = set() if i is None else countries[i]
         place = _resolve(gazetteer, text[start:end], near, label)
         if place is None or place.kind == "country":
             continue
@@ -110,11 +118,11 @@ def _one_sense(text: str, found: list[PlaceSpan], gazetteer) -> list[PlaceSpan]:
     counts = Counter(p.place.place_id for p in found)
     kept = []
     for span in found:
-        if counts[span.place.place_id] == 1:
-            same = [p for p in gazetteer.lookup(text[span.start:span.end])
-                    if p.place_id in counts and p.place_id != span.place.place_id]
-            if same:
-                span = PlaceSpan(span.start, span.end, same[0])
+        name = text[span.start:span.end]
+        if counts[span.place.place_id] == 1 and any(  # another place of this document has this name too
+                pid in counts and pid != span.place.place_id for pid, _ in gazetteer.index.get(fold_name(name), ())):
+            same = [p for p in gazetteer.lookup(name) if p.place_id in counts and p.place_id != span.place.place_id]
+            span = PlaceSpan(span.start, span.end, same[0])
         kept.append(span)
     return kept
 
