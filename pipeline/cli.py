@@ -123,7 +123,7 @@ def cmd_status(args) -> int:
 
 
 def cmd_evaluate(args) -> int:
-    from .evaluate import evaluate_corpus, format_report, check_floors
+    from .evaluate import check_floors, evaluate_corpus, format_report
 
     report = evaluate_corpus(args.corpus, args.gold, workers=args.workers)
     print(format_report(report))

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .records import Place, PlaceSpan, Relation
 from .triggers import PRIORITY, Trigger, find_triggers, first_match, load_patterns
@@ -41,15 +42,17 @@ def is_org_modifier(text: str, span: PlaceSpan, lang: str, sent_start: int, sent
     "University of Amiens", "Wirtschaftsförderung von Duisburg", "port de Marseille"."""
     after = text[span.end:min(sent_end, span.end + 40)]
     before = text[max(sent_start, span.start - 90):span.start]
-    heads = load_patterns().get(lang, {}).get("org_head", [])
-    for pattern in heads:
-        if re.match(r"^[\s'’s-]*(?-i:[A-Z][\w-]+\s+){0,3}(?:" + pattern.pattern + ")", after, re.IGNORECASE):
-            return True
-        if re.search(r"(?:" + pattern.pattern + r")\w*\s+(?:of|von|der|des|de|du|d'|de la)\s+(?:the\s+)?"
-                     r"(?-i:[A-Z][\w-]+\s*(?:,|und|and|et|sowie)\s+)?$", before,
-                     re.IGNORECASE):
-            return True
-    return False
+    return any(head_after.match(after) or head_before.search(before) for head_after, head_before in _org_heads(lang))
+
+
+@lru_cache(maxsize=None)
+def _org_heads(lang: str) -> tuple[tuple[re.Pattern, re.Pattern], ...]:
+    """Per org_head cue of a language: the cue after a place (capitalised words between) and before it."""
+    return tuple((
+        re.compile(r"^[\s'’s-]*(?-i:[A-Z][\w-]+\s+){0,3}(?:" + head.pattern + ")", re.IGNORECASE),
+        re.compile(r"(?:" + head.pattern + r")\w*\s+(?:of|von|der|des|de|du|d'|de la)\s+(?:the\s+)?"
+                   r"(?-i:[A-Z][\w-]+\s*(?:,|und|and|et|sowie)\s+)?$", re.IGNORECASE),
+    ) for head in load_patterns().get(lang, {}).get("org_head", []))
 
 
 def contains(region: Place, city: Place) -> bool:

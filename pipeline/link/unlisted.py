@@ -13,6 +13,7 @@ the NER tags them as locations.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..records import Place, PlaceSpan
 from ..triggers import find_triggers, load_patterns
@@ -97,8 +98,14 @@ def _is_name(name: str, gazetteer) -> bool:
     ("Northeastern University in Shenyang")."""
     key = fold_name(name)
     return key not in gazetteer.never and key not in gazetteer.ner_only and gazetteer.country_code(name) is None \
-        and not any(re.search(rf"\b(?:{p.pattern})\b", name, re.IGNORECASE)
-                    for lang in ("en", "de", "fr") for p in load_patterns()[lang].get("org_head", []))
+        and not any(head.search(name) for head in _org_head_words())
+
+
+@lru_cache(maxsize=1)
+def _org_head_words() -> tuple[re.Pattern, ...]:
+    """The org_head cues of all languages as whole words ("University", "Hafen")."""
+    return tuple(re.compile(rf"\b(?:{p.pattern})\b", re.IGNORECASE)
+                 for lang in ("en", "de", "fr") for p in load_patterns()[lang].get("org_head", []))
 
 
 def _again(spans: list[PlaceSpan], ner_loc: set, taken) -> list[PlaceSpan]:
