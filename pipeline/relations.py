@@ -378,8 +378,7 @@ def _continued_list(doc_id, text, sent, start, end, parties, dates, listing) -> 
         return []
     hub, relation = listing
     members = _unique(parties)
-    with_partner = [m for m in members  # "Sachsen folgte 1985 mit Hubei": the first is a new hub
-                    if re.match(r"\s+(followed|folgte|a suivi)\s+([\w.]+\s+){0,2}?(with|mit|avec)\b", text[m.end:end])]
+    with_partner = [m for m in members if _goes_on_with(text[m.end:end], lang)]
     if with_partner:
         hub = with_partner[0].place
     found = []
@@ -395,6 +394,14 @@ def _continued_list(doc_id, text, sent, start, end, parties, dates, listing) -> 
                                date.precision if date else None, text[sent.start:sent.end].strip(), sent.start,
                                sent.end, 0.5), False))
     return found
+
+
+def _goes_on_with(after: str, lang: str) -> bool:
+    """Whether a place is followed by a continuation word and, within two words, "with" ("Sachsen folgte 1985 mit
+    Hubei", "Hesse followed with Jiangxi", "la Saxe a suivi avec le Hubei"): the place is a new hub, not one more partner of the last one."""
+    word = first_match(lang, "continuation", after)
+    return word is not None and re.fullmatch(r"\s*(\w+\s+)?", after[:word.start()]) is not None \
+        and re.match(r"\s+([\w.]+\s+){0,2}?(with|mit|avec)\b", after[word.end():]) is not None
 
 
 def _counterpart(place: Place, candidates) -> Place | None:

@@ -447,3 +447,13 @@ def test_relations_table_rows_pair_with_the_place_their_heading_names():
     assert {pair: r.date for pair, r in pairs.items()} == {
         frozenset(("Hesse", "Jiangxi")): "1985", frozenset(("Hesse", "Emilia-Romagna")): "1992",
         frozenset(("Hesse", "Greater Poland Voivodeship")): "2000"}
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("fr", "La Bavière et le Shandong ont conclu un partenariat en 1987. La Saxe a suivi avec le Hubei en 2007."),
+    ("en", "Bavaria and Shandong concluded a partnership in 1987. Saxony has followed with Hubei in 2007."),
+])
+def test_relations_a_new_hub_going_on_with_the_list(lang, text):
+    pairs = relations_of(text, lang)
+    assert {pair: r.date for pair, r in pairs.items()} == {
+        frozenset(("Bavaria", "Shandong")): "1987", frozenset(("Saxony", "Hubei")): "2007"}
