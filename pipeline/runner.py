@@ -1,14 +1,14 @@
 """Chains the stages: discover -> (cache or extract -> language -> annotate -> link -> relations) -> tables.
 
-Per document the work is a pure function (`process_document`), so the same code runs inline, in a
-process pool or on a Dask cluster; a bad document is caught at the document boundary.
+The work on a batch of documents is a pure function (`process_batch`), so the same code runs inline,
+in a process pool or on a Dask cluster; a bad document is caught at the document boundary.
 """
 from __future__ import annotations
 
 import sys
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,42 +23,96 @@ from .publish import new_snapshot, publish_snapshot, remove_stale_snapshots, res
 from .records import DocResult, Source, TextDoc
 from .state import Cache, Entry, make_key, read_manifest, write_manifest
 
+MAX_BATCH = 16  # documents per NER pass; more gains little and delays results
+
+
+def process_batch(items: list[tuple[Source, TextDoc | None]], strict: bool = False) -> list[DocResult]:
+    """All per-document work for a batch of readable Sources; a cached TextDoc skips extraction.
+
+    Each document is read and analysed on its own and fails alone; only the NER reads the batch's
+    paragraphs together, one pass per language (see `annotate`)."""
+    results = [_read(source, doc, strict) for source, doc in items]
+    todo = [r for r in results if r.doc is not None and r.status == "ok" and r.doc.language in LANGUAGES]
+    if not todo:  # no model reads other languages: nothing to analyse, nothing to load
+        return results
+    from .analyse import analyse
+
+    for result, ann in zip(todo, _annotate(todo, strict)):
+        if ann is None:
+            continue
+        try:
+            analyse(result, ann, _Clock(result))
+        except Exception as exc:
+            _fail(result, "analyse", exc, strict)
+    return results
+
 
 def process_document(source: Source, doc: TextDoc | None = None, strict: bool = False) -> DocResult:
-    """All per-document work for one readable Source; `doc` skips extraction when its text is cached."""
-    result = DocResult(source)
-    stage = "extract"
-    clock = time.perf_counter()
+    """`process_batch` of one document."""
+    return process_batch([(source, doc)], strict)[0]
 
-    def lap(name: str) -> None:
-        nonlocal clock
+
+class _Clock:
+    """Adds the time since the last lap to a document's `seconds` under the name of the stage just done."""
+
+    def __init__(self, result: DocResult):
+        self.result, self.last = result, time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
         now = time.perf_counter()
-        result.seconds[name] = result.seconds.get(name, 0.0) + now - clock
-        clock = now
+        self.result.seconds[stage] = self.result.seconds.get(stage, 0.0) + now - self.last
+        self.last = now
 
+
+def _fail(result: DocResult, stage: str, exc: Exception, strict: bool) -> None:
+    """A bug or a library failure on one document must not stop the batch: the document fails."""
+    if strict:
+        raise exc
+    result.status, result.error = "failed", f"internal error in {stage}: {type(exc).__name__}: {exc}"
+
+
+def _read(source: Source, doc: TextDoc | None, strict: bool) -> DocResult:
+    """Stages 2-3, extraction and language, unless the text is cached."""
+    result = DocResult(source, doc=doc)
+    if doc is not None:
+        return result
+    from .extract import extract_text
+    from .language import assign_languages
+
+    clock, stage = _Clock(result), "extract"
     try:
-        if doc is None:
-            from .extract import extract_text
-            from .language import assign_languages
-
-            doc = extract_text(source)
-            lap("extract")
-            stage = "language"
-            doc = assign_languages(doc)
-            lap("language")
-        result.doc = doc
-        if doc.language in LANGUAGES:  # no model reads other languages: nothing to analyse, nothing to load
-            stage = "analyse"
-            from .analyse import analyse
-
-            analyse(result, lap)
+        doc = extract_text(source)
+        clock("extract")
+        stage = "language"
+        result.doc = assign_languages(doc)
+        clock("language")
     except ExtractionError as exc:
         result.status, result.error = "failed", str(exc)
-    except Exception as exc:  # a bug or a library failure on one document must not stop the batch
+    except Exception as exc:
+        _fail(result, stage, exc, strict)
+    return result
+
+
+def _annotate(results: list[DocResult], strict: bool) -> list:
+    """Stage 4 for the batch, its time shared by text length; if it fails, one document at a time, so
+    that only the document it fails on fails (its Annotation is None)."""
+    from .annotate import annotate
+
+    start = time.perf_counter()
+    try:
+        annotations = annotate([r.doc for r in results])
+    except Exception as exc:
         if strict:
             raise
-        result.status, result.error = "failed", f"internal error in {stage}: {type(exc).__name__}: {exc}"
-    return result
+        if len(results) == 1:
+            _fail(results[0], "analyse", exc, strict)
+            return [None]
+        return [_annotate([r], strict)[0] for r in results]
+    seconds = time.perf_counter() - start
+    total = sum(len(r.doc.text) for r in results) or 1
+    for r in results:
+        r.seconds["ner"] = r.seconds.get("ner", 0.0) + seconds * len(r.doc.text) / total
+    return annotations
 
 
 @dataclass
@@ -174,31 +228,57 @@ def _restamp(result: DocResult, source: Source, doc: TextDoc) -> DocResult:
     )
 
 
-def iter_results(sources: Iterable[Source], planner: _Planner, engine, strict: bool
+class _Batch:
+    """Cache misses sent to the engine together (see `process_batch`)."""
+
+    def __init__(self, size: int):
+        self.size, self.items, self.future = size, [], None
+
+    def add(self, source: Source, text: TextDoc | None) -> tuple[_Batch, int]:
+        self.items.append((source, text))
+        return self, len(self.items) - 1
+
+    def submit(self, engine, strict: bool) -> None:
+        if self.future is None:
+            self.future = engine.submit(process_batch, self.items, strict)
+
+
+def iter_results(sources: Iterable[Source], planner: _Planner, engine, strict: bool, batch_size: int = 1
                  ) -> Iterator[tuple[DocResult, bool]]:
-    """(result, whether it was computed in this run) in corpus order; cache misses run on the engine with a
-    bounded number in flight."""
-    pending: list = []  # (source, DocResult | future)
-    limit = max(4, engine.workers * 4)
+    """(result, whether it was computed in this run) in corpus order; cache misses run on the engine in
+    batches, with a bounded number of documents in flight."""
+    pending: deque = deque()  # (source, DocResult | (batch, index))
+    limit = max(4, engine.workers * 4) * batch_size
+    batch = _Batch(batch_size)
     for source in sources:
         if source.status != "pending":
             pending.append((source, DocResult(source, status=source.status, error=source.error)))
         else:
             result, text = planner.cached(source)
-            pending.append((source, result or engine.submit(process_document, source, text, strict)))
+            pending.append((source, result or batch.add(source, text)))
+            if len(batch.items) == batch.size:
+                batch.submit(engine, strict)
+                batch = _Batch(batch_size)
         while len(pending) > limit or (pending and isinstance(pending[0][1], DocResult)):
-            yield _settle(pending.pop(0), planner)
+            yield _settle(pending.popleft(), planner, engine, strict)
     while pending:
-        yield _settle(pending.pop(0), planner)
+        yield _settle(pending.popleft(), planner, engine, strict)
 
 
-def _settle(item, planner: _Planner) -> tuple[DocResult, bool]:
+def _settle(item, planner: _Planner, engine, strict: bool) -> tuple[DocResult, bool]:
     source, outcome = item
     if isinstance(outcome, DocResult):
         return outcome, False
-    result = outcome.result()
+    batch, index = outcome
+    batch.submit(engine, strict)  # a batch not yet full when its first document is due goes as it is
+    result = batch.future.result()[index]
     planner.store(result)
     return result, True
+
+
+def batch_size(n_files: int, workers: int) -> int:
+    """Documents per batch: up to 16, but small corpora still give every worker several batches."""
+    return max(1, min(MAX_BATCH, n_files // (workers * 4)))
 
 
 def run(config: Config, progress=None) -> RunSummary:
@@ -224,7 +304,7 @@ def run(config: Config, progress=None) -> RunSummary:
         writers = {name: tables.TableWriter(folder, name) for name in tables.PER_DOCUMENT_TABLES}
         with make_engine(config) as engine:
             summary.workers = engine.workers
-            results = iter_results(sources, planner, engine, config.strict)
+            results = iter_results(sources, planner, engine, config.strict, batch_size(len(paths), engine.workers))
             if progress is not None:
                 results = progress(results, total=len(paths))
             for result, computed in results:

@@ -41,13 +41,13 @@ def corpus(tmp_path) -> Path:
 def calls(monkeypatch) -> list:
     """Paths of the documents processed (extracted or analysed) in this process, in order."""
     seen: list = []
-    real = runner.process_document
+    real = runner.process_batch
 
-    def counted(source, doc=None, strict=False):
-        seen.append((source.path, "analysed" if doc is not None else "extracted"))
-        return real(source, doc, strict)
+    def counted(items, strict=False):
+        seen.extend((source.path, "analysed" if doc is not None else "extracted") for source, doc in items)
+        return real(items, strict)
 
-    monkeypatch.setattr(runner, "process_document", counted)
+    monkeypatch.setattr(runner, "process_batch", counted)
     return seen
 
 
@@ -122,6 +122,54 @@ def test_runner_full_rebuilds_and_tables_are_byte_identical(corpus, tmp_path, ca
     for name in fresh:
         assert fresh[name] == cached[name] == rebuilt[name], name
     assert len(pipeline.load(out)["runs"]) == 3
+
+
+def test_runner_batches_write_the_tables_of_one_document_at_a_time(corpus, tmp_path, monkeypatch, calls):
+    sizes: list[int] = []
+    counted = runner.process_batch
+
+    def sized(items, strict=False):
+        sizes.append(len(items))
+        return counted(items, strict)
+
+    monkeypatch.setattr(runner, "process_batch", sized)
+    run(corpus, tmp_path / "one")
+    assert sizes == [1, 1, 1, 1]
+    monkeypatch.setattr(runner, "batch_size", lambda n_files, workers: 3)
+    sizes.clear()
+    run(corpus, tmp_path / "three")
+    assert sizes == [3, 1]
+    assert read_data_tables(tmp_path / "one") == read_data_tables(tmp_path / "three")
+
+    with open(corpus / "de/aachen.md", "a", encoding="utf-8") as fh:  # one batch between cached results
+        fh.write("\nAachen und Ningbo vereinbarten 2021 einen Jugendaustausch.\n")
+    (corpus / "en/new.txt").write_text("Kiel and Qingdao sign a friendship agreement in May 2019.")
+    sizes.clear()
+    run(corpus, tmp_path / "three")
+    assert sizes == [2]
+    monkeypatch.setattr(runner, "batch_size", lambda n_files, workers: 1)
+    run(corpus, tmp_path / "one")
+    assert read_data_tables(tmp_path / "one") == read_data_tables(tmp_path / "three")
+
+
+def test_runner_a_document_the_ner_fails_on_fails_alone(corpus, monkeypatch):
+    import pipeline.annotate
+
+    real = pipeline.annotate.annotate
+
+    def fragile(docs):
+        if any("Ningbo" in doc.text for doc in docs):
+            raise RuntimeError("the model crashed")
+        return real(docs)
+
+    monkeypatch.setattr(pipeline.annotate, "annotate", fragile)
+    sources = [runner.describe_file(rel, corpus / rel, 10**8) for rel in sorted(DOCS)]
+    results = {r.source.path: r for r in runner.process_batch([(s, None) for s in sources])}
+    failed = results.pop("de/aachen.md")
+    assert failed.status == "failed" and failed.error == "internal error in analyse: RuntimeError: the model crashed"
+    assert all(r.status == "ok" and r.relations for r in results.values())
+    with pytest.raises(RuntimeError):
+        runner.process_batch([(s, None) for s in sources], strict=True)
 
 
 def test_runner_files_changing_during_the_run_fail_and_are_not_cached(corpus, tmp_path, monkeypatch):
