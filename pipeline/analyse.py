@@ -15,6 +15,7 @@ from .link.places import load_gazetteer
 from .link.sectors import find_sectors
 from .records import DocResult, Mention, SectorHit
 from .relations import extract_relations
+from .triggers import sentence_triggers
 
 
 def analyse(result: DocResult, ann: Annotation, lap) -> None:
@@ -25,7 +26,8 @@ def analyse(result: DocResult, ann: Annotation, lap) -> None:
              for lang, s, e, _ in segments for d in find_dates(text[s:e], lang, doc.published)]
     gazetteer = load_gazetteer()
     companies = find_companies(text, ann.sentences, ann.entities, lambda name: _is_place_name(gazetteer, name))
-    places = link_places(text, ann, gazetteer, [(s, e) for s, e, _ in companies])
+    triggers = sentence_triggers(text, ann.sentences)
+    places = link_places(text, ann, gazetteer, [(s, e) for s, e, _ in companies], triggers)
     ids = _company_ids(text, companies)
     taken = [(s, e) for s, e, _ in companies] + [(e.start, e.end) for e in ann.entities if e.label == "ORG"] \
         + [(p.start, p.end) for p in places]  # "Ludwigshafen" names no port
@@ -34,7 +36,7 @@ def analyse(result: DocResult, ann: Annotation, lap) -> None:
                if not any(ts <= s + hs < te for ts, te in taken)]
     lap("link")
     result.relations = extract_relations(doc_id, text, ann.sentences, places, dates,
-                                         [(s, e) for s, e, _ in companies], main_places(doc, places))
+                                         [(s, e) for s, e, _ in companies], main_places(doc, places), triggers)
     lap("relations")
     company_spans = {(s, e) for s, e, _ in companies}
     mentions = [Mention(doc_id, "PLACE", text[p.start:p.end], p.start, p.end, p.place.place_id) for p in places]

@@ -26,12 +26,13 @@ signing.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .records import Place, PlaceSpan, Relation
-from .triggers import PRIORITY, Trigger, find_triggers, first_match, load_patterns
+from .triggers import PRIORITY, Trigger, first_match, load_patterns, sentence_triggers
 
 PRECISION_RANK = {"day": 3, "month": 2, "year": 1, None: 0}
 REGION_LEVEL = frozenset({"province", "state", "region"})
@@ -155,30 +156,39 @@ class _Context:
 
 
 def extract_relations(doc_id: str, text: str, sentences, places: list[PlaceSpan], dates,
-                      companies: list[tuple[int, int]], main_places: list[Place]) -> list[Relation]:
+                      companies: list[tuple[int, int]], main_places: list[Place], triggers=None) -> list[Relation]:
     """Every pair the document states, merged to one per pair (sister > friendship > cooperation).
-    `main_places` are the cities the document is about, most central first."""
+    `main_places` are the cities the document is about, most central first; `triggers` the sentences'
+    relation words (`sentence_triggers`), found here when not given."""
     counts = Counter(p.place.place_id for p in places if p.place.kind in REGION_LEVEL)
     home = main_places[0].country if main_places else None
     context = _Context(regions=tuple(sorted({p.place.place_id: p.place for p in places if p.place.place_id in counts}
                                             .values(), key=lambda r: (r.country != home, -counts[r.place_id]))))
+    if triggers is None:
+        triggers = sentence_triggers(text, sentences)
+    places, dates = sorted(places, key=lambda p: p.start), sorted(dates, key=lambda d: d.start)
+    place_starts, date_starts = [p.start for p in places], [d.start for d in dates]
     found: list[tuple[Relation, bool]] = []  # (relation, its status is stated)
-    for sent in sentences:
-        new = _sentence_relations(doc_id, text, sent, places, dates, companies, main_places, context)
+    for sent, relation_words in zip(sentences, triggers):
+        sent_places = places[bisect_left(place_starts, sent.start):bisect_left(place_starts, sent.end)]
+        sent_dates = dates[bisect_left(date_starts, sent.start):bisect_left(date_starts, sent.end)]
+        new = _sentence_relations(doc_id, text, sent, relation_words, sent_places, sent_dates, companies,
+                                  main_places, context)
         if new:
             context.pair = (new[-1][0].a, new[-1][0].b)
         found.extend(new)
     return merge_relations(found)
 
 
-def _sentence_relations(doc_id, text, sent, places, dates, companies, main_places, context) -> list:
+def _sentence_relations(doc_id, text, sent, relation_words, places, dates, companies, main_places, context) -> list:
+    """The pairs one sentence states; `places` and `dates` are those starting in it."""
     main_place = main_places[0] if main_places else None
     chunk, lang = text[sent.start:sent.end], sent.language
     parties = _parties(text, sent, places, companies, lang)
-    triggers = [Trigger(sent.start + t.start, sent.start + t.end, t.relation) for t in find_triggers(chunk, lang)]
+    triggers = [Trigger(sent.start + t.start, sent.start + t.end, t.relation) for t in relation_words]
     dateline = _DATELINE.match(text, sent.start)  # "BORDEAUX, 14 octobre 2023 (AFP) -": when it was written
     celebrated = first_match(lang, "celebration", chunk) is not None  # "feierten am Samstag 40 Jahre": not a founding
-    sent_dates = [d for d in dates if sent.start <= d.start and d.end <= sent.end and d.kind != "future"
+    sent_dates = [d for d in dates if d.end <= sent.end and d.kind != "future"
                   and not (dateline and d.start < dateline.end()) and not (celebrated and d.kind == "relative")]
     if "\t" in chunk:
         return _table_row(doc_id, text, sent, parties, triggers, sent_dates, main_place, context)

@@ -51,3 +51,8 @@ def find_triggers(text: str, lang: str) -> list[Trigger]:
         for pattern in load_patterns().get(lang, {}).get(kind, []):
             found.extend(Trigger(m.start(), m.end(), kind) for m in pattern.finditer(text))
     return found
+
+
+def sentence_triggers(text: str, sentences) -> list[list[Trigger]]:
+    """`find_triggers` of each sentence, offsets within the sentence: places and relations both need them."""
+    return [find_triggers(text[s.start:s.end], s.language) for s in sentences]

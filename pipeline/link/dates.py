@@ -395,12 +395,12 @@ def _language_rules(lang: str) -> list[_Rule]:
             (rf"(?:{qual})?{M}(?:\s+of)?,?\s+{Y}", _resolve_calendar, month_names),
             (rf"\b(?:in|during|since|until|till|from|through)\s+(?P<d>{M})", _resolve_calendar, month_names),
             (rf"(?P<d>\b{qual}{M})", _resolve_calendar, month_names),
-            (rf"\b(?:{qual}|{season}){Y}", _resolve_calendar),
+            (rf"\b(?:{qual}|{season}){Y}", _resolve_calendar, _YEAR),
             (rf"\b(?:in|since|until|till|during|(?:the\s+)?year|dates?\s+(?:back\s+)?(?:from|to))\s+(?P<d>{Y})",
-             _resolve_calendar),
-            (rf"\b(?:from|between)\s+(?P<d>{Y}\s*(?:-|–|to|and|until|till)\s*{Y2})", _resolve_calendar),
-            (rf"\b(?P<d>(?P<dir>last|this\s+past)\s+{weekday})(?!\w)", _resolve_weekday),
-            (rf"\b(?:on|this)\s+(?P<d>{weekday})(?!\w)", _resolve_weekday),
+             _resolve_calendar, _YEAR),
+            (rf"\b(?:from|between)\s+(?P<d>{Y}\s*(?:-|–|to|and|until|till)\s*{Y2})", _resolve_calendar, _YEAR),
+            (rf"\b(?P<d>(?P<dir>last|this\s+past)\s+{weekday})(?!\w)", _resolve_weekday, weekday_names),
+            (rf"\b(?:on|this)\s+(?P<d>{weekday})(?!\w)", _resolve_weekday, weekday_names),
             (rf"\b{num}\s+(?P<unit>years?|decades?)\s+ago\b", _resolve_years_ago, "ago"),
             (rf"(?:\bthe\s+)?{num}(?:(?<=\d)(?:st|nd|rd|th))?[\s-]+anniversary\b", anniversary, "anniversary"),
             (rf"{num}\s+(?P<unit>years|decades)(?=\s+of\b)", anniversary, "years|decades"),
@@ -417,15 +417,15 @@ def _language_rules(lang: str) -> list[_Rule]:
             (rf"(?:{qual})?{M}\s+{Y}", _resolve_calendar, month_names),
             (rf"\b(?:im|seit|ab|bis)\s+(?P<d>{M})", _resolve_calendar, month_names),
             (rf"(?P<d>\b{qual}{M})", _resolve_calendar, month_names),
-            (rf"\b(?:{qual}(?:des\s+Jahres\s+)?|{season}){Y}", _resolve_calendar),
-            (rf"\b(?:im\s+Jahre?|im|seit|ab|bis|Jahre?s?)\s+(?P<d>{Y})", _resolve_calendar),
+            (rf"\b(?:{qual}(?:des\s+Jahres\s+)?|{season}){Y}", _resolve_calendar, _YEAR),
+            (rf"\b(?:im\s+Jahre?|im|seit|ab|bis|Jahre?s?)\s+(?P<d>{Y})", _resolve_calendar, _YEAR),
             # a year as the adverb of a finite verb ("schloss 2013", "Bereits 1984 unterzeichnete", "kamen beide
             # 1985 hinzu"), not a count ("bereits 2000 Besucher")
             (rf"\b(?:{_DE_YEAR_CUES})\s+(?:(?:bereits|schon|beide|erst|zuletzt|dann|nun)\s+)?(?P<d>{Y})"
-             rf"(?!\s+(?:{_DE_COUNT_NOUNS})\b)", _resolve_calendar),
-            (rf"\b(?:von|zwischen)\s+(?P<d>{Y}\s*(?:-|–|bis|und)\s*{Y2})", _resolve_calendar),
-            (rf"\b(?P<d>(?P<dir>letzten|vergangenen)\s+{weekday}{daytime})(?!\w)", _resolve_weekday),
-            (rf"\b(?:am|diesen)\s+(?P<d>{weekday}{daytime})(?!\w)", _resolve_weekday),
+             rf"(?!\s+(?:{_DE_COUNT_NOUNS})\b)", _resolve_calendar, _YEAR),
+            (rf"\b(?:von|zwischen)\s+(?P<d>{Y}\s*(?:-|–|bis|und)\s*{Y2})", _resolve_calendar, _YEAR),
+            (rf"\b(?P<d>(?P<dir>letzten|vergangenen)\s+{weekday}{daytime})(?!\w)", _resolve_weekday, weekday_names),
+            (rf"\b(?:am|diesen)\s+(?P<d>{weekday}{daytime})(?!\w)", _resolve_weekday, weekday_names),
             (rf"\bvor\s+{num}\s+(?P<unit>Jahren|Jahrzehnten)\b", _resolve_years_ago, "jahr"),
             (rf"{num}\s+(?P<unit>Jahre|Jahrzehnte)\s+(?:[\w-]+\s+)?\w*(?:partnerschaft|freundschaft|jumelage)\w*",
              anniversary, "jahr"),
@@ -443,11 +443,12 @@ def _language_rules(lang: str) -> list[_Rule]:
         (rf"\b(?:en|depuis|dès|jusqu['’]en|(?:au\s+)?mois\s+d(?:e\s+|['’]))\s*(?P<d>{M}(?:{direction})?)",
          _resolve_calendar, month_names),
         (rf"(?P<d>(?<!\w){qual}{M})", _resolve_calendar, month_names),
-        (rf"(?<!\w)(?:{qual}|{season}){Y}", _resolve_calendar),
-        (rf"(?<!\w)(?:en|depuis|dès|jusqu['’]en|année|an|remonte\s+à|date\s+de)\s+(?P<d>{Y})", _resolve_calendar),
-        (rf"(?<!\w)(?:de|entre)\s+(?P<d>{Y}\s*(?:-|–|à|et)\s*{Y2})", _resolve_calendar),
-        (rf"(?<!\w)(?P<d>{weekday}\s+(?P<dir>dernier|passé))(?!\w)", _resolve_weekday),
-        (rf"(?<!\w)ce\s+(?P<d>{weekday})(?!\w)", _resolve_weekday),
+        (rf"(?<!\w)(?:{qual}|{season}){Y}", _resolve_calendar, _YEAR),
+        (rf"(?<!\w)(?:en|depuis|dès|jusqu['’]en|année|an|remonte\s+à|date\s+de)\s+(?P<d>{Y})", _resolve_calendar,
+         _YEAR),
+        (rf"(?<!\w)(?:de|entre)\s+(?P<d>{Y}\s*(?:-|–|à|et)\s*{Y2})", _resolve_calendar, _YEAR),
+        (rf"(?<!\w)(?P<d>{weekday}\s+(?P<dir>dernier|passé))(?!\w)", _resolve_weekday, weekday_names),
+        (rf"(?<!\w)ce\s+(?P<d>{weekday})(?!\w)", _resolve_weekday, weekday_names),
         (rf"(?<!\w)il\s+y\s+a\s+{num}\s+(?P<unit>ans|décennies)(?!\w)", _resolve_years_ago, "ans|décennies"),
         (rf"(?<!\w)(?:les\s+)?{num}\s+(?P<unit>ans|décennies)(?=\s+(?:du|de|des|d['’]))", anniversary,
          "ans|décennies"),
@@ -459,8 +460,8 @@ def _language_rules(lang: str) -> list[_Rule]:
 
 @cache
 def _rules(lang: str) -> tuple[tuple[re.Pattern, _Resolver, re.Pattern | None], ...]:
-    """(pattern, resolver, trigger) per rule. A trigger is a word (a month name, 'anniversary') that every match of
-    its rule contains: the rules are skipped for the many texts without it, which is ~2x faster."""
+    """(pattern, resolver, trigger) per rule. A trigger is what every match of its rule contains (a year, a month
+    or weekday name, 'anniversary'): the rules are skipped for the many texts without it, which is ~2x faster."""
     rules = _numeric_rules(lang) + _language_rules(lang)
     triggers = {trigger: re.compile(trigger, re.I) for _, _, *found in rules for trigger in found}
     return tuple((re.compile(pattern, re.I | re.M), resolve, triggers[found[0]] if found else None)

@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 
 from ..records import Place, PlaceSpan
-from ..triggers import find_triggers, load_patterns
+from ..triggers import load_patterns
 from .places import KIND_WORDS, fold_name
 
 _CAPITAL = r"[A-ZÄÖÜÉŞÇŁŚŻ][\w'’-]*"
@@ -37,8 +37,10 @@ _ARTICLES = re.compile(r"\b(the|der|die|das|den|dem|le|la|les|l['’])\b", re.IG
 _LEAD = re.compile(r"\s*(\((?:seit |since |depuis |en |in )?\d{4}\)|\s+(?:à|in|im)\s+\S+)?")
 
 
-def find_unlisted(text: str, sentences, found: list[PlaceSpan], entities, companies, gazetteer) -> list[PlaceSpan]:
-    """Spans of places the gazetteer does not know, not overlapping `found` or an organisation."""
+def find_unlisted(text: str, sentences, triggers, found: list[PlaceSpan], entities, companies, gazetteer
+                  ) -> list[PlaceSpan]:
+    """Spans of places the gazetteer does not know, not overlapping `found` or an organisation; list items
+    only in sentences with relation words (`triggers`, one list per sentence)."""
     taken = [(p.start, p.end) for p in found]
     located = {p.start: p.place for p in found}
     ner_loc = {(e.start, e.end, e.text) for e in entities if e.label == "LOC"}
@@ -58,7 +60,7 @@ def find_unlisted(text: str, sentences, found: list[PlaceSpan], entities, compan
         spans.append(PlaceSpan(start, end, place))
         taken.append((start, end))
 
-    for sent in sentences:
+    for sent, relation_words in zip(sentences, triggers):
         for m in _KIND_BEFORE.finditer(text, sent.start, sent.end):
             adj = m["adj"] and gazetteer.resolve(m["adj"][:-2], ner_label="LOC")
             add(*m.span("name"), m["name"], KIND_WORDS.get(fold_name(m["kind"]), "district"),
@@ -67,7 +69,7 @@ def find_unlisted(text: str, sentences, found: list[PlaceSpan], entities, compan
             add(*m.span("name"), m["name"], "district", None)
         for m in _KIND_AFTER.finditer(text, sent.start, sent.end):
             add(*m.span("name"), m["name"], "district", None)
-        if not find_triggers(text[sent.start:sent.end], sent.language):
+        if not relation_words:
             continue
         known = [p for p in found if sent.start <= p.start < sent.end]
         for p in known:  # the item after a known place, and the one before it
