@@ -50,6 +50,7 @@ DESCRIPTOR = (r"(company|firm|carmaker|automaker|chipmaker|manufacturer|builder|
               r"\w*logistiker|"
               r"autobauer|firma|entreprise|société|constructeur|fabricant|opérateur|équipementier|transporteur|"
               r"groupe|group|bank|banque)")
+_DESCRIPTOR_WORDS = re.compile(DESCRIPTOR, re.IGNORECASE)
 _LOWER_WORDS = r"(?:\s+(?-i:[a-zäöüßéèàâêîôûç'’-]+)){0,3}"  # "le constructeur de poids lourds Scania"
 DESCRIPTOR_BEFORE = re.compile(DESCRIPTOR + _LOWER_WORDS + r"\s+(\(?[A-Z]|„|“|\")*$", re.IGNORECASE)
 DESCRIPTOR_AFTER = re.compile(
@@ -138,11 +139,15 @@ def is_company_name(name: str, context_before: str, context_after: str, in_cue_l
                 or DESCRIPTOR_AFTER.search(context_after))
 
 
+_LIST_END = re.compile(r"[.;:!?]\s|\.$|\s(to|in|for|with|zu|um|in|für|mit|pour|avec|dans)\s")
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w.&'\-]*(?:\s+(?:of\s+)?[A-Z][\w.&'\-]*){0,4}")
+
+
 def iter_cue_items(text: str, start: int, end: int):
     """(start, end) of the capitalised items of an enumeration that follows a cue ("companies such as")."""
     for cue in CUE_LIST.finditer(text, start, end):
         pos = cue.end()
-        stop = re.compile(r"[.;:!?]\s|\.$|\s(to|in|for|with|zu|um|in|für|mit|pour|avec|dans)\s").search(text, pos, end)
+        stop = _LIST_END.search(text, pos, end)
         limit = stop.start() if stop else end
         for item in ITEM_SPLIT.split(text[pos:limit]):
             item_clean = item.strip()
@@ -169,14 +174,14 @@ def find_companies(text: str, sentences, entities, is_place) -> list[tuple[int, 
     known = known_companies()
     for sent in sentences:  # lexicon hits the NER missed: a whole capitalised run, or its end after a
         # descriptor ("Technologieunternehmen Huawei"); never a word inside a longer name ("Continental Bridge")
-        for m in re.finditer(r"[A-Z][\w.&'\-]*(?:\s+(?:of\s+)?[A-Z][\w.&'\-]*){0,4}", text[sent.start:sent.end]):
+        for m in _CAPITALISED_RUN.finditer(text, sent.start, sent.end):
             words = m.group().split()
             for i in range(len(words)):
-                if i and not re.fullmatch(DESCRIPTOR, " ".join(words[:i]), re.IGNORECASE):
+                if i and not _DESCRIPTOR_WORDS.fullmatch(" ".join(words[:i])):
                     continue
                 sub = " ".join(words[i:])
                 if fold_name(sub) in known:
-                    s = sent.start + m.start() + m.group().index(sub)
+                    s = m.start() + m.group().index(sub)
                     candidates.setdefault((s, s + len(sub)), False)
     found: list[tuple[int, int, str]] = []
     for (s, e), in_list in sorted(candidates.items()):
