@@ -248,7 +248,7 @@ def iter_results(sources: Iterable[Source], planner: _Planner, engine, strict: b
     """(result, whether it was computed in this run) in corpus order; cache misses run on the engine in
     batches, with a bounded number of documents in flight."""
     pending: deque = deque()  # (source, DocResult | (batch, index))
-    limit = 2 * max(2, engine.workers) * batch_size  # two batches per worker: one running, one waiting
+    limit = 4 * max(2, engine.workers) * batch_size  # so workers rarely idle behind a slow oldest batch
     batch = _Batch(batch_size)
     for source in sources:
         if source.status != "pending":

@@ -1,22 +1,22 @@
 """Measure the batch's throughput and memory on N documents against bare spaCy on the same texts.
 
-Usage: python scripts/bench_throughput.py --docs N [--workers W] [--out BENCHMARKS.md] [--keep DIR]
+Usage: python scripts/bench_throughput.py --docs N [--workers W] [--repeat K] [--out BENCHMARKS.md] [--keep DIR]
 
 1. Builds a corpus of N documents by cycling through corpus/ and tests/gold/dev/ (the real mix of
    txt, md, html and pdf; every copy is made unique so hashes differ, its text unchanged: a line
    "Archive reference ..." ends a txt/md copy, an HTML comment ends an html copy, and a PDF comment
    after %%EOF ends a PDF copy, which readers ignore).
-2. Runs the pipeline twice with --full and W workers, each in a fresh process (model loading
-   included): "cold" right after building the corpus, "warm" with the OS caches warm. It records
+2. Runs the pipeline with --full and W workers, each run in a fresh process (model loading
+   included): "cold" right after building the corpus, then K times "warm" with the OS caches warm. It records
    documents/s and words/s (words of extracted text) over the whole run and in steady state (after
    the first 10% of documents, when every worker has loaded its models), peak RSS of the process
    tree (parent, forkserver and workers, summed) and the time per stage (DocResult.seconds).
 3. PDF pages/s of the extraction stage alone, in this process, over the distinct PDFs.
 4. The reference: the same extracted texts, each in its document's language, through bare
    `nlp.pipe` of the same spaCy models with only the NER (and what it listens to) loaded, in W
-   processes that start together once their models are loaded. It runs just before and just after
-   the warm run, and the ratio uses the mean of the two: this shared machine's speed drifts by 10%
-   and more within minutes.
+   processes that start together once their models are loaded. It runs before the first warm run
+   and after each, and each warm run is compared with the mean of the references just before and
+   after it: this shared machine's speed drifts by 10% and more within minutes.
 Prints a table; with --out appends it under "## Throughput (issue 5)" of that Markdown file.
 """
 from __future__ import annotations
@@ -46,6 +46,7 @@ SOURCES = (ROOT / "corpus", ROOT / "tests" / "gold" / "dev")
 FORMATS = (".txt", ".md", ".html", ".htm", ".pdf")
 SECTION = "## Throughput (issue 5)"
 STEADY_SHARE = 0.1  # steady state starts after this share of the documents
+REPEAT = 2  # warm runs, each between two runs of the reference
 
 # The child runs exactly what `python -m pipeline run --full --no-progress` runs, and reports per document.
 CHILD = r"""
@@ -218,40 +219,52 @@ def describe_machine() -> str:
 
 
 def format_report(args, formats, runs, pdf, references) -> str:
+    """`runs` are the cold run and the warm ones; `references` one before each warm run and one after the last."""
     mib = 2**20
-    cold, warm = runs
+    cold, warm = runs[0], runs[1:]
     pages, pdf_wall, pdf_cpu = pdf
     lines = [
         f"### {args.docs} documents, {args.workers} workers ({time.strftime('%Y-%m-%d')})",
         "",
-        f"Command: `python scripts/bench_throughput.py --docs {args.docs} --workers {args.workers}`  ",
+        f"Command: `python scripts/bench_throughput.py --docs {args.docs} --workers {args.workers}"
+        f"{f' --repeat {args.repeat}' if args.repeat != REPEAT else ''}`  ",
         f"Machine: {describe_machine()}  ",
         f"Corpus: {', '.join(f'{n} {fmt}' for fmt, n in sorted(formats.items()))}; "
-        f"{warm['words']:,} words of extracted text.",
+        f"{cold['words']:,} words of extracted text.",
         "",
         "| run | wall s | documents/s | words/s | steady documents/s | steady words/s | peak RSS (tree) |",
         "|---|---|---|---|---|---|---|",
     ]
-    for name, r in (("cold", cold), ("warm", warm)):
-        lines.append(f"| pipeline {name} | {r['wall']:.1f} | {r['docs'] / r['wall']:.1f} | "
-                     f"{r['words'] / r['wall']:,.0f} | {r['steady_docs_s']:.1f} | {r['steady_words_s']:,.0f} | "
-                     f"{r['peak_rss'] / mib:,.0f} MiB |")
-    for when, reference in zip(("before", "after"), references):
-        lines.append(f"| bare spaCy NER (reference), {when} the warm run | {reference['seconds']:.1f} | "
-                     f"{reference['docs'] / reference['seconds']:.1f} | {reference['words_s']:,.0f} | | | |")
-    reference_words_s = sum(r["words_s"] for r in references) / len(references)
-    ratio = warm["steady_words_s"] / reference_words_s
-    stages = warm["stages"]
+    timeline = [("pipeline cold", cold)]
+    for k, reference in enumerate(references):
+        timeline.append((f"bare spaCy NER (reference) {k + 1}", reference))
+        if k < len(warm):
+            timeline.append((f"pipeline warm {k + 1}", warm[k]))
+    for name, r in timeline:
+        if name.startswith("pipeline"):
+            lines.append(f"| {name} | {r['wall']:.1f} | {r['docs'] / r['wall']:.1f} | "
+                         f"{r['words'] / r['wall']:,.0f} | {r['steady_docs_s']:.1f} | {r['steady_words_s']:,.0f} | "
+                         f"{r['peak_rss'] / mib:,.0f} MiB |")
+        else:
+            lines.append(f"| {name} | {r['seconds']:.1f} | {r['docs'] / r['seconds']:.1f} | {r['words_s']:,.0f} "
+                         f"| | | |")
+    # each warm run against the mean of the references just before and just after it
+    ratios = [r["steady_words_s"] / ((before["words_s"] + after["words_s"]) / 2)
+              for r, before, after in zip(warm, references, references[1:])]
+    stages: dict[str, float] = {}
+    for r in warm:
+        for name, seconds in r["stages"].items():
+            stages[name] = stages.get(name, 0.0) + seconds / len(warm)
     total = sum(stages.values())
+    skipped = references[0]["skipped"]
     lines += [
         "",
-        f"Pipeline (warm, steady) / reference words/s (the mean of its two runs, {reference_words_s:,.0f}): "
-        f"**{ratio:.2f}×**"
-        + (f" (the reference skips {references[-1]['skipped']} documents in languages without a model)"
-           if references[-1]["skipped"] else ""),
+        "Pipeline (warm, steady) / reference words/s, each warm run against the mean of the references before and "
+        f"after it: {', '.join(f'{x:.2f}×' for x in ratios)}; mean **{sum(ratios) / len(ratios):.2f}×**"
+        + (f" (the reference skips {skipped} documents in languages without a model)" if skipped else ""),
         f"PDF extraction alone: {pages} pages in {pdf_wall:.2f} s = **{pages / pdf_wall:.0f} pages/s** "
         f"({pages / pdf_cpu:.0f} per CPU second), one process.",
-        "Time per stage (warm run, summed over workers): "
+        "Time per stage (warm runs, summed over workers): "
         + ", ".join(f"{name} {s:.1f} s ({s / total:.0%})" for name, s in stages.items()) + ".",
         "",
     ]
@@ -274,6 +287,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=1000, metavar="N")
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)), metavar="W")
+    parser.add_argument("--repeat", type=int, default=REPEAT, metavar="K", help=f"warm runs (default {REPEAT})")
     parser.add_argument("--out", type=Path, metavar="FILE", help="append the table to this Markdown file")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="build in DIR and keep it (default: a temp dir)")
     args = parser.parse_args()
@@ -282,13 +296,15 @@ def main() -> None:
         corpus = work / "corpus"
         shutil.rmtree(corpus, ignore_errors=True)
         formats = build_corpus(corpus, args.docs)
-        runs, references = [], []
-        for name in ("cold", "warm"):
-            if name == "warm":  # the reference runs just before and just after: the machine's speed drifts
-                references.append(run_reference(read_texts(work / "out_cold"), args.workers))
-            runs.append(run_pipeline(corpus, work / f"out_{name}", args.workers))
-            print(f"{name}: {runs[-1]['wall']:.1f} s", file=sys.stderr)
-        references.append(run_reference(read_texts(work / "out_warm"), args.workers))
+        runs = [run_pipeline(corpus, work / "out_cold", args.workers)]
+        print(f"cold: {runs[-1]['wall']:.1f} s", file=sys.stderr)
+        texts = read_texts(work / "out_cold")
+        references = [run_reference(texts, args.workers)]
+        for k in range(args.repeat):  # warm runs and references take turns: the machine's speed drifts
+            runs.append(run_pipeline(corpus, work / f"out_warm{k + 1}", args.workers))
+            references.append(run_reference(texts, args.workers))
+            print(f"warm {k + 1}: {runs[-1]['wall']:.1f} s, reference {references[-1]['seconds']:.1f} s",
+                  file=sys.stderr)
         pdf = measure_pdf(corpus)
         report = format_report(args, formats, runs, pdf, references)
         print(report)
