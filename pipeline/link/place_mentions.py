@@ -9,7 +9,6 @@ from collections import Counter
 from ..annotate import Annotation
 from ..records import PlaceSpan
 from ..triggers import find_triggers, sentence_triggers
-from .places import fold_name
 from .unlisted import find_unlisted
 
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
@@ -123,7 +122,7 @@ def _one_sense(text: str, found: list[PlaceSpan], gazetteer) -> list[PlaceSpan]:
     for span in found:
         name = text[span.start:span.end]
         if counts[span.place.place_id] == 1 and any(  # another place of this document has this name too
-                pid in counts and pid != span.place.place_id for pid, _ in gazetteer.index.get(fold_name(name), ())):
+                pid in counts and pid != span.place.place_id for pid in gazetteer.ids(name)):
             same = [p for p in gazetteer.lookup(name) if p.place_id in counts and p.place_id != span.place.place_id]
             span = PlaceSpan(span.start, span.end, same[0])
         kept.append(span)

@@ -83,10 +83,13 @@ class Gazetteer:
     never: frozenset[str]  # folded names that are never places
     ner_only: frozenset[str]  # folded names accepted only when NER tagged a location
 
+    def ids(self, name: str) -> set[str]:
+        """The place_ids of every city or region with this (folded) name or alternate name."""
+        return {pid for pid, _ in self.index.get(fold_name(name), ())}
+
     def lookup(self, name: str) -> list[Place]:
         """Every city or region with this (folded) name or alternate name, most populous first."""
-        hits = {pid for pid, _ in self.index.get(fold_name(name), ())}
-        return sorted((self.places[pid] for pid in hits), key=lambda p: (-(p.population or 0), p.place_id))
+        return sorted((self.places[pid] for pid in self.ids(name)), key=lambda p: (-(p.population or 0), p.place_id))
 
     def resolve(self, name: str, *, near_countries: Sequence[str] = (), ner_label: str | None = None) -> Place | None:
         """The place a name in running text most likely means, or None when it is probably not a place."""
