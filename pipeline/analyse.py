@@ -27,7 +27,7 @@ def analyse(result: DocResult, ann: Annotation, lap) -> None:
     gazetteer = load_gazetteer()
     companies = find_companies(text, ann.sentences, ann.entities, lambda name: _is_place_name(gazetteer, name))
     triggers = sentence_triggers(text, ann.sentences)
-    places = link_places(text, ann, gazetteer, [(s, e) for s, e, _ in companies], triggers)
+    places = link_places(text, ann, gazetteer, triggers, [(s, e) for s, e, _ in companies])
     ids = _company_ids(text, companies)
     taken = [(s, e) for s, e, _ in companies] + [(e.start, e.end) for e in ann.entities if e.label == "ORG"] \
         + [(p.start, p.end) for p in places]  # "Ludwigshafen" names no port

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .records import Place, PlaceSpan, Relation
-from .triggers import PRIORITY, Trigger, first_match, load_patterns, sentence_triggers
+from .triggers import PRIORITY, Trigger, first_match, load_patterns
 
 PRECISION_RANK = {"day": 3, "month": 2, "year": 1, None: 0}
 REGION_LEVEL = frozenset({"province", "state", "region"})
@@ -156,16 +156,14 @@ class _Context:
 
 
 def extract_relations(doc_id: str, text: str, sentences, places: list[PlaceSpan], dates,
-                      companies: list[tuple[int, int]], main_places: list[Place], triggers=None) -> list[Relation]:
+                      companies: list[tuple[int, int]], main_places: list[Place], triggers) -> list[Relation]:
     """Every pair the document states, merged to one per pair (sister > friendship > cooperation).
     `main_places` are the cities the document is about, most central first; `triggers` the sentences'
-    relation words (`sentence_triggers`), found here when not given."""
+    relation words (`triggers.sentence_triggers`)."""
     counts = Counter(p.place.place_id for p in places if p.place.kind in REGION_LEVEL)
     home = main_places[0].country if main_places else None
     context = _Context(regions=tuple(sorted({p.place.place_id: p.place for p in places if p.place.place_id in counts}
                                             .values(), key=lambda r: (r.country != home, -counts[r.place_id]))))
-    if triggers is None:
-        triggers = sentence_triggers(text, sentences)
     places, dates = sorted(places, key=lambda p: p.start), sorted(dates, key=lambda d: d.start)
     place_starts, date_starts = [p.start for p in places], [d.start for d in dates]
     found: list[tuple[Relation, bool]] = []  # (relation, its status is stated)

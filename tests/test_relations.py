@@ -11,16 +11,18 @@ from pipeline.link.place_mentions import link_places, main_places
 from pipeline.link.places import load_gazetteer
 from pipeline.records import Paragraph, TextDoc
 from pipeline.relations import extract_relations, merge_relations, split_clauses
+from pipeline.triggers import sentence_triggers
 
 
 def relations_of(text: str, lang: str = "en", published: str | None = None, companies=()):
     """The relations of a one-paragraph text, with places from the gazetteer alone (no NER)."""
     sentences = tuple(Sentence(s, e, lang, 0) for s, e in split_sentences(text, 0, len(text)))
     annotation = Annotation(sentences, ())
-    places = link_places(text, annotation, load_gazetteer(), list(companies))
+    triggers = sentence_triggers(text, sentences)
+    places = link_places(text, annotation, load_gazetteer(), triggers, list(companies))
     doc = TextDoc("d", text, paragraphs=(Paragraph(0, 0, len(text), lang),), language=lang)
     found = extract_relations("d", text, sentences, places, find_dates(text, lang, published), list(companies),
-                              main_places(doc, places))
+                              main_places(doc, places), triggers)
     return {frozenset((r.a.name, r.b.name)): r for r in found}
 
 
@@ -127,8 +129,8 @@ def test_relations_a_list_goes_on_in_the_next_sentence_without_a_relation_word()
 def places_of(text: str, lang: str = "en") -> list[tuple[str, str]]:
     """(surface, linked place name) of a one-paragraph text, with places from the gazetteer alone."""
     sentences = tuple(Sentence(s, e, lang, 0) for s, e in split_sentences(text, 0, len(text)))
-    return [(text[p.start:p.end], p.place.name)
-            for p in link_places(text, Annotation(sentences, ()), load_gazetteer())]
+    places = link_places(text, Annotation(sentences, ()), load_gazetteer(), sentence_triggers(text, sentences))
+    return [(text[p.start:p.end], p.place.name) for p in places]
 
 
 @pytest.mark.parametrize("lang, text, town", [
@@ -170,7 +172,8 @@ def test_places_list_item_with_its_year_is_a_place_inside_a_longer_entity():
     from pipeline.annotate import Entity
     text = "Suivront Tartu (1996) et Lucca (2001)."
     annotation = Annotation((Sentence(0, len(text), "fr", 0),), (Entity(0, 14, "PER", "Suivront Tartu"),))
-    assert [p.place.name for p in link_places(text, annotation, load_gazetteer())] == ["Tartu", "Lucca"]
+    places = link_places(text, annotation, load_gazetteer(), sentence_triggers(text, annotation.sentences))
+    assert [p.place.name for p in places] == ["Tartu", "Lucca"]
 
 
 @pytest.mark.parametrize("lang, text, pairs", [

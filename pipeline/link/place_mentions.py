@@ -8,7 +8,7 @@ from collections import Counter
 
 from ..annotate import Annotation
 from ..records import PlaceSpan
-from ..triggers import find_triggers, sentence_triggers
+from ..triggers import find_triggers
 from .unlisted import find_unlisted
 
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
@@ -46,14 +46,14 @@ _GOVERNMENT = re.compile(
 
 
 
-def link_places(text: str, ann: Annotation, gazetteer, companies=(), triggers=None) -> list[PlaceSpan]:
+def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -> list[PlaceSpan]:
     """Places named in analysed sentences: NER locations plus gazetteer names the NER missed, each
     resolved with the countries named in the same sentence as context.
 
     A name the NER did not tag as a location (untagged, or tagged as a person or organisation, as
     small English models do with "Edinburgh") must be a region, a city of some size, or be followed
     by its country ("Cegled, Hungary"): small towns called "Summit" or "Area" are words, not places.
-    `triggers` are the sentences' relation words (`sentence_triggers`), found here when not given."""
+    `triggers` are the sentences' relation words (`triggers.sentence_triggers`)."""
     sentences = ann.sentences
     starts = [s.start for s in sentences]
     countries = [{c for w in _WORDS.findall(text[s.start:s.end]) if (c := gazetteer.country_code(w))}
@@ -108,8 +108,6 @@ def link_places(text: str, ann: Annotation, gazetteer, companies=(), triggers=No
                 and not _is_listed_place(text, start, end, found, gazetteer, place):
             continue
         found.append(PlaceSpan(start, end, place))
-    if triggers is None:
-        triggers = sentence_triggers(text, sentences)
     found += find_unlisted(text, sentences, triggers, found, ann.entities, companies, gazetteer)
     return _one_sense(text, sorted(found, key=lambda p: p.start), gazetteer)
 
