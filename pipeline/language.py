@@ -7,7 +7,7 @@ import re
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
-from pipeline.records import Paragraph, TextDoc
+from .records import Paragraph, TextDoc
 
 LANGUAGES = {Language.ENGLISH: "en", Language.GERMAN: "de", Language.FRENCH: "fr"}
 # Lingua always names one of its candidates, so languages that the corpus may hold but the pipeline cannot

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -82,6 +82,10 @@ class Gazetteer:
     countries: dict[str, str]  # folded country name or adjective → ISO2
     never: frozenset[str]  # folded names that are never places
     ner_only: frozenset[str]  # folded names accepted only when NER tagged a location
+    heads: frozenset[str] = field(init=False)  # the first word of every name: most capitalised words start none
+
+    def __post_init__(self):
+        object.__setattr__(self, "heads", frozenset(key.split(" ", 1)[0] for key in (*self.index, *KIND_WORDS)))
 
     def ids(self, name: str) -> set[str]:
         """The place_ids of every city or region with this (folded) name or alternate name."""
@@ -142,6 +146,8 @@ class Gazetteer:
         return spans
 
     def _match_size(self, text: str, starts: list[int], ends: list[int], joined: list[bool], i: int) -> int:
+        if fold_name(text[starts[i]:ends[i]]).split(" ", 1)[0] not in self.heads:
+            return 0  # "The", "Mayor": no name (nor kind word) starts with this word
         longest = 1
         while longest < MAX_TOKENS and i + longest < len(starts) and joined[i + longest - 1]:
             longest += 1
