@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from collections import Counter
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
@@ -61,12 +62,16 @@ def detect_language(text: str) -> tuple[str, float]:
 
     'und' with confidence 0 when there are too few letters to go on, and with the confidence that the text is in
     another language when it is mostly in another script or another language clearly wins."""
-    letters = count_letters(text)
+    return _detect(text, count_letters(text), WORD.findall(text))
+
+
+def _detect(text: str, letters: int, words: list[str]) -> tuple[str, float]:
+    """`detect_language` given the text's letter count and words, which `assign_languages` needs too."""
     if letters < MIN_LETTERS:
         return "und", 0.0
     if 2 * count_non_latin_letters(text) >= letters:
         return "und", 1.0  # mostly Chinese, Cyrillic, ... letters: certainly not en/de/fr
-    sure = guess_by_function_words(text)
+    sure = _guess(words)
     if sure:
         return sure, 1.0
     values = get_detector().compute_language_confidence_values(text)
@@ -78,14 +83,13 @@ def detect_language(text: str) -> tuple[str, float]:
 
 def guess_by_function_words(text: str) -> str | None:
     """en, de or fr when a long text's function words leave no doubt, else None (ask the detector)."""
-    words = WORD.findall(text)
+    return _guess(WORD.findall(text))
+
+
+def _guess(words: list[str]) -> str | None:
     if len(words) < SURE_WORDS:
         return None
-    counts = dict.fromkeys(FUNCTION_WORDS, 0)
-    for word in words:
-        lang = _FUNCTION_LANGUAGE.get(word.lower())
-        if lang:
-            counts[lang] += 1
+    counts = Counter(map(_FUNCTION_LANGUAGE.get, map(str.lower, words)))
     first, second = sorted((counts[lang] for lang in LANGUAGES.values()), reverse=True)[:2]
     if first < SURE_SHARE * len(words) or first < SURE_MARGIN * second or counts["other"] > OTHER_SHARE * len(words):
         return None
@@ -127,12 +131,13 @@ def assign_languages(doc: TextDoc) -> TextDoc:
     English text stays French; otherwise, as for a date, a name or a heading full of names, it takes the document's.
     Boilerplate paragraphs are tagged but do not vote."""
     texts = [doc.text[p.start:p.end] for p in doc.paragraphs] or [doc.text]
-    detected = [detect_language(text) for text in texts]
     letters = [count_letters(text) for text in texts]
+    words = [WORD.findall(text) for text in texts]
+    detected = [_detect(*args) for args in zip(texts, letters, words)]
     voters = [i for i, p in enumerate(doc.paragraphs) if not p.boilerplate] or range(len(texts))
     language, score = vote_language([(*detected[i], letters[i]) for i in voters])
     paragraphs = tuple(
-        tag_paragraph(p, *found, count_words(text), language, score)
-        for p, found, text in zip(doc.paragraphs, detected, texts)
+        tag_paragraph(p, *found, len(found_words), language, score)
+        for p, found, found_words in zip(doc.paragraphs, detected, words)
     )
     return dataclasses.replace(doc, language=language, language_score=score, paragraphs=paragraphs)

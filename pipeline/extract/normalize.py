@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ..literals import may_match, searchable
 from ..records import Paragraph
 
 LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
@@ -75,7 +76,7 @@ def is_boilerplate(line: str) -> bool:
     """Whether `line` is page furniture (share/comment prompt, cookie, copyright line...)."""
     at_start, anywhere = load_boilerplate()
     line = line.strip()
-    return bool(at_start.match(line) or anywhere.search(line))
+    return bool(at_start.match(line) or (may_match(anywhere, searchable(line)) and anywhere.search(line)))
 
 
 def split_boilerplate(lines: Iterable[str]) -> Iterator[tuple[str, bool]]:

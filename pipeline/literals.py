@@ -1,0 +1,98 @@
+"""Literal prefilters: skip a regex on a text that cannot hold a match.
+
+Python's `re` tries a pattern that starts with `\\b`, a lookbehind or a case-insensitive letter at every
+position of a text, which costs ~100x a substring test. `needles(pattern)` reads from the pattern itself a
+few literal strings one of which every match contains; `searchable(text)` lowercases a text so that testing
+them never misses a match; a `Prefilter` finds which of many patterns' needles a text holds in one pass
+(Aho-Corasick, pyahocorasick), which for the ~400 sector terms is 8x faster than a substring test per needle.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+import ahocorasick
+from re import _parser  # a pattern's parse tree; private, so any surprise in it just means "no prefilter"
+
+# Characters that re.IGNORECASE matches differently from str.lower() ("İ", dotless "ı", long "ſ", Greek...).
+CASE_SPECIAL = re.compile("[\u00b5\u0130\u0131\u017f\u0345\u0370-\u03ff\u1e9b\u1f00-\u1fff\ufb05\ufb06]")
+
+
+@lru_cache(maxsize=None)
+def needles(pattern: re.Pattern) -> tuple[str, ...] | None:
+    """Lowercased strings one of which every match of `pattern` contains; None when none are found."""
+    if CASE_SPECIAL.search(pattern.pattern):
+        return None
+    try:
+        found = _required(_parser.parse(pattern.pattern, pattern.flags))
+    except Exception:  # noqa: BLE001 - a construct this reader does not know: no prefilter, never a wrong one
+        return None
+    return tuple(sorted(found)) if found else None
+
+
+def _required(items) -> set[str] | None:
+    """Strings one of which every match of this sequence of parse items contains: its longest literal run,
+    or what a group, a branch (each alternative's) or a repeat of at least once requires."""
+    best: set[str] | None = None
+
+    def consider(candidate: set[str] | None) -> None:
+        nonlocal best
+        if candidate and all(candidate) and (best is None or min(map(len, candidate)) > min(map(len, best))):
+            best = candidate
+
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        if op is _parser.LITERAL:
+            run.append(chr(av).lower())
+            continue
+        consider({"".join(run)})
+        run = []
+        if op is _parser.SUBPATTERN:
+            consider(_required(av[-1]))
+        elif op is _parser.BRANCH:
+            options = [_required(branch) for branch in av[1]]
+            if all(options):
+                consider(set().union(*options))
+        elif op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT) and av[0] >= 1:
+            consider(_required(av[2]))
+    return best
+
+
+def searchable(text: str) -> str | None:
+    """`text` lowercased, in which `in` finds every needle of a match; None for a text with a character
+    on which str.lower and re.IGNORECASE disagree (then every pattern must be tried)."""
+    return None if CASE_SPECIAL.search(text) else text.lower()
+
+
+def may_match(pattern: re.Pattern, lowered: str | None) -> bool:
+    """False only when `pattern` cannot match the text that `searchable` turned into `lowered`."""
+    found = needles(pattern)
+    return found is None or lowered is None or any(needle in lowered for needle in found)
+
+
+class Prefilter:
+    """Which of many patterns may match a text, from one pass over it for all their needles."""
+
+    def __init__(self, patterns):
+        found = [needles(p) for p in patterns]
+        self._size = len(found)
+        self._always = [i for i, needles_ in enumerate(found) if needles_ is None]
+        by_needle: dict[str, list[int]] = {}
+        for i, needles_ in enumerate(found):
+            for needle in needles_ or ():
+                by_needle.setdefault(needle, []).append(i)
+        self._automaton = ahocorasick.Automaton()
+        for needle, indices in by_needle.items():
+            self._automaton.add_word(needle, tuple(indices))
+        if by_needle:
+            self._automaton.make_automaton()
+
+    def candidates(self, text: str) -> list[int]:
+        """Indices of the patterns that may match `text`, in order; the others cannot."""
+        lowered = searchable(text)
+        if lowered is None:
+            return list(range(self._size))
+        found = set(self._always)
+        if len(self._automaton):
+            for _, indices in self._automaton.iter(lowered):
+                found.update(indices)
+        return sorted(found)
