@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .config import MODELS
+from .literals import Prefilter
 
 PRIORITY = {"sister_city": 3, "friendship_city": 2, "cooperation": 1}
 
@@ -37,8 +38,9 @@ def load_patterns() -> dict[str, dict[str, list[re.Pattern]]]:
 
 def first_match(lang: str, kind: str, text: str) -> re.Match | None:
     """The match of the first pattern of this kind (in the table's order) that matches `text`."""
-    for pattern in load_patterns().get(lang, {}).get(kind, []):
-        m = pattern.search(text)
+    patterns, prefilter = _kind(lang, (kind,))
+    for i in prefilter.candidates(text):
+        m = patterns[i][1].search(text)
         if m:
             return m
     return None
@@ -46,11 +48,20 @@ def first_match(lang: str, kind: str, text: str) -> re.Match | None:
 
 def find_triggers(text: str, lang: str) -> list[Trigger]:
     """Every relation word in `text`: sister_city, friendship_city and cooperation patterns."""
+    patterns, prefilter = _kind(lang, tuple(PRIORITY))
     found = []
-    for kind in PRIORITY:
-        for pattern in load_patterns().get(lang, {}).get(kind, []):
-            found.extend(Trigger(m.start(), m.end(), kind) for m in pattern.finditer(text))
+    for i in prefilter.candidates(text):
+        kind, pattern = patterns[i]
+        found.extend(Trigger(m.start(), m.end(), kind) for m in pattern.finditer(text))
     return found
+
+
+@lru_cache(maxsize=None)
+def _kind(lang: str, kinds: tuple[str, ...]) -> tuple[list[tuple[str, re.Pattern]], Prefilter]:
+    """The (kind, pattern) pairs of these kinds in the table's order, and their prefilter: most texts hold
+    none of the words of most patterns."""
+    patterns = [(kind, p) for kind in kinds for p in load_patterns().get(lang, {}).get(kind, [])]
+    return patterns, Prefilter([p for _, p in patterns])
 
 
 def sentence_triggers(text: str, sentences) -> list[list[Trigger]]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..literals import Prefilter
 from ..records import Place, PlaceSpan
 from ..triggers import load_patterns
 from .places import KIND_WORDS, fold_name
@@ -32,6 +33,7 @@ _GAP = re.compile(  # between two items of a list
     r"\s*(\([^)]*\))?\s*(,\s*(and|und|et|sowie)?|(and|und|et|sowie)\b)\s*((the|die|der|dem|den|das|le|la|l['’])\s*)?")
 _BEFORE_ITEM = re.compile(  # the item before a known one: "dem englischen Thurrock und dem niederländischen "
     rf"(?P<adj>[a-zäöüéè]+\s+)?(?P<name>{_NAME})(\s+(?:à|in)\s+\S+)?{_GAP.pattern}([a-zäöüéè-]+\s+)?$")
+_KIND_RULES = Prefilter([_KIND_BEFORE, _BEZIRKS, _KIND_AFTER])  # most sentences hold none of their kind words
 _AFTER_ITEM = re.compile(r"\s*\((?:seit |since |depuis |en |in )?\d{4}\)|\s+(?:à|in|im)\s+")
 _ARTICLES = re.compile(r"\b(the|der|die|das|den|dem|le|la|les|l['’])\b", re.IGNORECASE)
 _LEAD = re.compile(r"\s*(\((?:seit |since |depuis |en |in )?\d{4}\)|\s+(?:à|in|im)\s+\S+)?")
@@ -61,13 +63,14 @@ def find_unlisted(text: str, sentences, triggers, found: list[PlaceSpan], entiti
         taken.append((start, end))
 
     for sent, relation_words in zip(sentences, triggers):
-        for m in _KIND_BEFORE.finditer(text, sent.start, sent.end):
+        kinds = _KIND_RULES.candidates(text[sent.start:sent.end])
+        for m in _KIND_BEFORE.finditer(text, sent.start, sent.end) if 0 in kinds else ():
             adj = m["adj"] and gazetteer.resolve(m["adj"][:-2], ner_label="LOC")
             add(*m.span("name"), m["name"], KIND_WORDS.get(fold_name(m["kind"]), "district"),
                 adj.country if adj else None)
-        for m in _BEZIRKS.finditer(text, sent.start, sent.end):
+        for m in _BEZIRKS.finditer(text, sent.start, sent.end) if 1 in kinds else ():
             add(*m.span("name"), m["name"], "district", None)
-        for m in _KIND_AFTER.finditer(text, sent.start, sent.end):
+        for m in _KIND_AFTER.finditer(text, sent.start, sent.end) if 2 in kinds else ():
             add(*m.span("name"), m["name"], "district", None)
         if not relation_words:
             continue
