@@ -31,6 +31,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .literals import Prefilter
 from .records import Place, PlaceSpan, Relation
 from .triggers import PRIORITY, Trigger, first_match, load_patterns
 
@@ -43,16 +44,20 @@ def is_org_modifier(text: str, span: PlaceSpan, lang: str, sent_start: int, sent
     "University of Amiens", "Wirtschaftsförderung von Duisburg", "port de Marseille"."""
     after = text[span.end:min(sent_end, span.end + 40)]
     before = text[max(sent_start, span.start - 90):span.start]
-    return any(head_after.match(after) or head_before.search(before) for head_after, head_before in _org_heads(lang))
+    return any((heads.candidates(after) and head_after.match(after))
+               or (heads.candidates(before) and head_before.search(before))
+               for head_after, head_before, heads in _org_heads(lang))
 
 
 @lru_cache(maxsize=None)
-def _org_heads(lang: str) -> tuple[tuple[re.Pattern, re.Pattern], ...]:
-    """Per org_head cue of a language: the cue after a place (capitalised words between) and before it."""
+def _org_heads(lang: str) -> tuple[tuple[re.Pattern, re.Pattern, Prefilter], ...]:
+    """Per org_head cue of a language: the cue after a place (capitalised words between), before it, and
+    a prefilter for its words (most places have none of them near)."""
     return tuple((
         re.compile(r"^[\s'’s-]*(?-i:[A-Z][\w-]+\s+){0,3}(?:" + head.pattern + ")", re.IGNORECASE),
         re.compile(r"(?:" + head.pattern + r")\w*\s+(?:of|von|der|des|de|du|d'|de la)\s+(?:the\s+)?"
                    r"(?-i:[A-Z][\w-]+\s*(?:,|und|and|et|sowie)\s+)?$", re.IGNORECASE),
+        Prefilter([head]),
     ) for head in load_patterns().get(lang, {}).get("org_head", []))
 
 

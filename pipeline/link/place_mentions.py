@@ -171,9 +171,29 @@ def main_places(doc, places: list[PlaceSpan]) -> list:
         if p.place.kind == "city":
             forms.setdefault(p.place.place_id, set()).add(doc.text[p.start:p.end])
             first.setdefault(p.place.place_id, p.start)
-    counts = {}
-    for pid, names in forms.items():
-        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")(?:s|er|ern|['’]s)?\b")
-        counts[pid] = sum(3 if m.start() < title_end else 1 for m in pattern.finditer(doc.text))
+    counts = {pid: sum(3 if start < title_end else 1 for start in _mentions(doc.text, names))
+              for pid, names in forms.items()}
     by_id = {p.place.place_id: p.place for p in places}
     return [by_id[pid] for pid in sorted(counts, key=lambda pid: (-counts[pid], first[pid]))]
+
+
+def _mentions(text: str, names: set[str]) -> list[int]:
+    """Starts of the non-overlapping mentions of any of the names, also inflected ("Nürnberger"), as
+    `finditer` would find them; the regex is only tried where a name occurs (`str.find` is far faster
+    than a regex that opens with `\\b`)."""
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")(?:s|er|ern|['’]s)?\b")
+    candidates = sorted({i for name in names for i in _occurrences(text, name)})
+    starts, end = [], 0
+    for i in candidates:
+        m = pattern.match(text, i) if i >= end else None
+        if m:
+            starts.append(i)
+            end = m.end()
+    return starts
+
+
+def _occurrences(text: str, word: str):
+    i = text.find(word)
+    while i >= 0:
+        yield i
+        i = text.find(word, i + 1)
