@@ -74,25 +74,22 @@ class Prefilter:
 
     def __init__(self, patterns):
         found = [needles(p) for p in patterns]
-        self._size = len(found)
-        self._always = [i for i, needles_ in enumerate(found) if needles_ is None]
+        self._all = tuple(range(len(found)))
+        self._always = tuple(i for i, needles_ in enumerate(found) if needles_ is None)
         by_needle: dict[str, list[int]] = {}
         for i, needles_ in enumerate(found):
             for needle in needles_ or ():
                 by_needle.setdefault(needle, []).append(i)
-        self._automaton = ahocorasick.Automaton()
+        self._automaton = ahocorasick.Automaton() if by_needle else None
         for needle, indices in by_needle.items():
             self._automaton.add_word(needle, tuple(indices))
-        if by_needle:
+        if self._automaton is not None:
             self._automaton.make_automaton()
 
-    def candidates(self, text: str) -> list[int]:
+    def candidates(self, text: str) -> tuple[int, ...]:
         """Indices of the patterns that may match `text`, in order; the others cannot."""
         lowered = searchable(text)
-        if lowered is None:
-            return list(range(self._size))
-        found = set(self._always)
-        if len(self._automaton):
-            for _, indices in self._automaton.iter(lowered):
-                found.update(indices)
-        return sorted(found)
+        if lowered is None or self._automaton is None:  # without an automaton no pattern has needles
+            return self._all
+        hits = [indices for _, indices in self._automaton.iter(lowered)]
+        return tuple(sorted(set(self._always).union(*hits))) if hits else self._always
