@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from ..config import MODELS
+from ..literals import Prefilter
 from .places import fold_name
 
 _W = r"[A-Za-zÀ-ÖØ-öø-ÿ]"
@@ -58,6 +59,7 @@ DESCRIPTOR_AFTER = re.compile(
     + DESCRIPTOR + r"\b", re.IGNORECASE)
 DESCRIBED_NAME = re.compile(
     r"\b" + DESCRIPTOR + _LOWER_WORDS + r"\s+((?:[A-Z][\w.&'’-]*|[A-Z]{2,})(?:\s+[A-Z][\w.&'’-]*){0,2})")
+_SENTENCE_CUES = Prefilter([CUE_LIST, DESCRIBED_NAME])  # most sentences hold neither a cue nor a descriptor
 LEADING_NOISE = re.compile(
     r"^((?i:the|der|die|das|des|dem|den|le|la|les|l'|l’)\s+|[A-Z][\w\-]+(?:'s|’s)\s+|"
     r"(German|Chinese|French|British|Italian|Spanish|Dutch|Swiss|Austrian|Polish|Hungarian|Belgian|European|"
@@ -162,14 +164,15 @@ def iter_cue_items(text: str, start: int, end: int):
 def find_companies(text: str, sentences, entities, is_place) -> list[tuple[int, int, str]]:
     """(start, end, surface) of every company named in the analysed sentences."""
     candidates: dict[tuple[int, int], bool] = {}  # span -> found in a cue enumeration
-    for sent in sentences:
-        for s, e in iter_cue_items(text, sent.start, sent.end):
+    cues = [_SENTENCE_CUES.candidates(text[sent.start:sent.end]) for sent in sentences]
+    for sent, found_cues in zip(sentences, cues):
+        for s, e in iter_cue_items(text, sent.start, sent.end) if 0 in found_cues else ():
             candidates[(s, e)] = True
     for ent in entities:
         if ent.label == "ORG":
             candidates.setdefault((ent.start, ent.end), False)
-    for sent in sentences:  # "das Logistikunternehmen Yuxinou", "the carmaker Geely"
-        for m in DESCRIBED_NAME.finditer(text, sent.start, sent.end):
+    for sent, found_cues in zip(sentences, cues):  # "das Logistikunternehmen Yuxinou", "the carmaker Geely"
+        for m in DESCRIBED_NAME.finditer(text, sent.start, sent.end) if 1 in found_cues else ():
             candidates.setdefault(m.span(2), False)
     known = known_companies()
     for sent in sentences:  # lexicon hits the NER missed: a whole capitalised run, or its end after a
