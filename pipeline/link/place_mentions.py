@@ -56,8 +56,13 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
     `triggers` are the sentences' relation words (`triggers.sentence_triggers`)."""
     sentences = ann.sentences
     starts = [s.start for s in sentences]
-    countries = [{c for w in _WORDS.findall(text[s.start:s.end]) if (c := gazetteer.country_code(w))}
-                 for s in sentences]
+    countries: dict[int, set[str]] = {}  # per sentence, the countries it names; read when a name needs them
+
+    def countries_in(i: int) -> set[str]:
+        if i not in countries:
+            sent = sentences[i]
+            countries[i] = {c for w in _WORDS.findall(text[sent.start:sent.end]) if (c := gazetteer.country_code(w))}
+        return countries[i]
 
     def sentence_at(pos: int) -> int | None:
         i = bisect_right(starts, pos) - 1
@@ -97,7 +102,7 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
         if _FEATURE_AFTER.match(text, end):
             continue  # "the Somme River", "Rhein-Ufer"
         i = sentence_at(start)
-        near = set() if i is None else countries[i]
+        near = set() if i is None else countries_in(i)
         place = _resolve(gazetteer, text[start:end], near, label)
         if place is None or place.kind == "country":
             continue

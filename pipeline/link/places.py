@@ -132,27 +132,27 @@ class Gazetteer:
 
     def scan(self, text: str) -> list[tuple[int, int, str]]:
         """Spans of capitalised 1–4 token sequences that name a place (longest first); no stopwords, no countries."""
-        words = list(_WORD.finditer(text))
-        starts = [w.start("word") for w in words]
-        ends = [w.end() for w in words]
-        joined = [text[a:b] in _JOINERS for a, b in zip(ends, starts[1:])]  # word j and j + 1 form one name
-        spans, i = [], 0
-        while i < len(words):
-            size = self._match_size(text, starts, ends, joined, i) if words[i]["word"][0].isupper() else 0
-            if size:
-                start, end = starts[i], ends[i + size - 1]
-                spans.append((start, end, text[start:end]))
-            i += size or 1
+        words = [(m.start("word"), m.end()) for m in _WORD.finditer(text)]
+        spans, after = [], 0  # words before `after` belong to a name found
+        for i, (start, _) in enumerate(words):
+            if i >= after and text[start].isupper():
+                size = self._match_size(text, words, i)
+                if size:
+                    end = words[i + size - 1][1]
+                    spans.append((start, end, text[start:end]))
+                    after = i + size
         return spans
 
-    def _match_size(self, text: str, starts: list[int], ends: list[int], joined: list[bool], i: int) -> int:
-        if fold_name(text[starts[i]:ends[i]]).split(" ", 1)[0] not in self.heads:
+    def _match_size(self, text: str, words: list[tuple[int, int]], i: int) -> int:
+        start, end = words[i]
+        if fold_name(text[start:end]).split(" ", 1)[0] not in self.heads:
             return 0  # "The", "Mayor": no name (nor kind word) starts with this word
-        longest = 1
-        while longest < MAX_TOKENS and i + longest < len(starts) and joined[i + longest - 1]:
+        longest = 1  # words i and i + 1 form one name when only a space or a hyphen lies between them
+        while longest < MAX_TOKENS and i + longest < len(words) \
+                and text[words[i + longest - 1][1]:words[i + longest][0]] in _JOINERS:
             longest += 1
         for size in range(longest, 0, -1):
-            name = text[starts[i]:ends[i + size - 1]]
+            name = text[start:words[i + size - 1][1]]
             key = fold_name(name)
             base, kind = split_kind(key)
             if key not in self.index and base not in self.index:
