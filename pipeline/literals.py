@@ -2,26 +2,29 @@
 
 Python's `re` tries a pattern that starts with `\\b`, a lookbehind or a case-insensitive letter at every
 position of a text, which costs ~100x a substring test. `needles(pattern)` reads from the pattern itself a
-few literal strings one of which every match contains; `searchable(text)` lowercases a text so that testing
-them never misses a match; a `Prefilter` finds which of many patterns' needles a text holds in one pass
+few literal strings one of which every match contains; `searchable(text)` lowercases a text so that looking
+for them never misses a match; a `Prefilter` finds which of many patterns' needles a text holds in one pass
 (Aho-Corasick, pyahocorasick), which for the ~400 sector terms is 8x faster than a substring test per needle.
 """
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+
 import ahocorasick
-from re import _parser  # a pattern's parse tree; private, so any surprise in it just means "no prefilter"
 
-# Characters that re.IGNORECASE matches differently from str.lower() ("İ", dotless "ı", long "ſ", Greek...).
-CASE_SPECIAL = re.compile("[\u00b5\u0130\u0131\u017f\u0345\u0370-\u03ff\u1e9b\u1f00-\u1fff\ufb05\ufb06]")
+try:
+    from re import _parser  # a pattern's parse tree; private, so any surprise in it just means "no prefilter"
+except ImportError:  # Python 3.10
+    import sre_parse as _parser
+
+# Characters that re.IGNORECASE matches differently from str.lower(): "İ", dotless "ı", long "ſ", Greek,
+# and those of Python's extra case table (re._casefix, checked by the tests).
+CASE_SPECIAL = re.compile("[\u00b5\u0130\u0131\u017f\u0345\u0370-\u03ff\u0432\u0434\u043e\u0441\u0442\u044a"
+                          "\u0463\u1c80-\u1c88\u1e61\u1e9b\u1f00-\u1fff\ua64b\ufb05\ufb06]")
 
 
-@lru_cache(maxsize=None)
 def needles(pattern: re.Pattern) -> tuple[str, ...] | None:
     """Lowercased strings one of which every match of `pattern` contains; None when none are found."""
-    if CASE_SPECIAL.search(pattern.pattern):
-        return None
     try:
         found = _required(_parser.parse(pattern.pattern, pattern.flags))
     except Exception:  # noqa: BLE001 - a construct this reader does not know: no prefilter, never a wrong one
@@ -41,7 +44,7 @@ def _required(items) -> set[str] | None:
 
     run: list[str] = []
     for op, av in [*items, (None, None)]:
-        if op is _parser.LITERAL:
+        if op is _parser.LITERAL and not CASE_SPECIAL.match(chr(av)):
             run.append(chr(av).lower())
             continue
         consider({"".join(run)})
@@ -61,12 +64,6 @@ def searchable(text: str) -> str | None:
     """`text` lowercased, in which `in` finds every needle of a match; None for a text with a character
     on which str.lower and re.IGNORECASE disagree (then every pattern must be tried)."""
     return None if CASE_SPECIAL.search(text) else text.lower()
-
-
-def may_match(pattern: re.Pattern, lowered: str | None) -> bool:
-    """False only when `pattern` cannot match the text that `searchable` turned into `lowered`."""
-    found = needles(pattern)
-    return found is None or lowered is None or any(needle in lowered for needle in found)
 
 
 class Prefilter:

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..literals import may_match, searchable
+from ..literals import Prefilter
 from ..records import Paragraph
 
 LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
@@ -59,24 +59,26 @@ def join_paragraphs(chunks: Iterable[tuple[str, bool]]) -> tuple[str, tuple[Para
 
 
 @functools.cache
-def load_boilerplate(path: Path = BOILERPLATE_FILE) -> tuple[re.Pattern[str], re.Pattern[str]]:
+def load_boilerplate(path: Path = BOILERPLATE_FILE) -> tuple[re.Pattern[str], re.Pattern[str], Prefilter]:
     """The regexes in `path` (one a line, # comments) as two case-insensitive patterns: the rules that start
-    with ^ (each of their alternatives must), tried at a line's start only, and the others, searched. A
-    single alternation of all of them tried at every position costs twice as much."""
+    with ^ (each of their alternatives must), tried at a line's start only, and the others, searched (a
+    single alternation of all of them tried at every position costs twice as much), with their prefilter
+    (most lines hold none of their words: "cookies", "all rights reserved")."""
     lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
     rules = [line for line in lines if line and not line.startswith("#")]
 
     def combined(selected):
         return re.compile("|".join(f"(?:{rule})" for rule in selected) or "(?!)", re.IGNORECASE)
 
-    return combined(r for r in rules if r.startswith("^")), combined(r for r in rules if not r.startswith("^"))
+    anywhere = combined(r for r in rules if not r.startswith("^"))
+    return combined(r for r in rules if r.startswith("^")), anywhere, Prefilter([anywhere])
 
 
 def is_boilerplate(line: str) -> bool:
     """Whether `line` is page furniture (share/comment prompt, cookie, copyright line...)."""
-    at_start, anywhere = load_boilerplate()
+    at_start, anywhere, words = load_boilerplate()
     line = line.strip()
-    return bool(at_start.match(line) or (may_match(anywhere, searchable(line)) and anywhere.search(line)))
+    return bool(at_start.match(line) or (words.candidates(line) and anywhere.search(line)))
 
 
 def split_boilerplate(lines: Iterable[str]) -> Iterator[tuple[str, bool]]:

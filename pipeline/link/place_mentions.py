@@ -97,8 +97,8 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
                 and not _LISTED_YEAR.match(text, end):
             continue  # part of an organisation's or a person's name (a city's own council still names it);
             # "Suivront Södertälje (1970)": a list item with its year is a place whatever the tagger joined it to
-        if any(f.start <= start < f.end or start <= f.start < end for f in found):
-            continue
+        if found and start < found[-1].end:
+            continue  # overlaps the last place found (candidates come by start, so found spans are in order)
         if _FEATURE_AFTER.match(text, end):
             continue  # "the Somme River", "Rhein-Ufer"
         i = sentence_at(start)
