@@ -12,8 +12,9 @@ import re
 
 import ahocorasick
 
+# A pattern's parse tree comes from a private module, so any surprise in it just means "no prefilter".
 try:
-    from re import _parser  # a pattern's parse tree; private, so any surprise in it just means "no prefilter"
+    from re import _parser
 except ImportError:  # Python 3.10
     import sre_parse as _parser
 

@@ -10,10 +10,10 @@ from pipeline.literals import CASE_SPECIAL, Prefilter, needles, searchable
 ROOT = Path(__file__).resolve().parent.parent
 
 PATTERNS = [
-    (r"\brequired fields are marked\b", re.I, {"required fields are marked"}),
-    (r"\b(we|this (web)?site|our (web)?site) uses? cookies\b", re.I, {" cookies"}),
+    (r"\brequired fields are marked\b", re.IGNORECASE, {"required fields are marked"}),
+    (r"\b(we|this (web)?site|our (web)?site) uses? cookies\b", re.IGNORECASE, {" cookies"}),
     (r"(?i:district|borough)\s+of", 0, {"district", "borough"}),
-    (r"\b(?:im|seit)\s+\d{4}", re.I, {"im", "seit"}),
+    (r"\b(?:im|seit)\s+\d{4}", re.IGNORECASE, {"im", "seit"}),
     (r"(?:Landkreis|Kreis)\s+(?P<name>[A-Z]\w+)", 0, {"landkreis", "kreis"}),  # one per branch
     (r"(?:ab)+cd", 0, {"ab"}),  # a repeat of at least once requires what it repeats
     (r"x?\d+", 0, None),  # nothing literal is required
@@ -49,7 +49,7 @@ def test_literals_skip_the_patterns_whose_words_are_missing():
 
 def test_literals_try_everything_where_lowercasing_differs_from_ignorecase():
     """Long s matches 's' under re.IGNORECASE but str.lower keeps it: such texts get every pattern."""
-    pattern = re.compile(r"\bseit\b", re.I)
+    pattern = re.compile(r"\bseit\b", re.IGNORECASE)
     assert pattern.search("ſeit 1998")
     assert searchable("ſeit 1998") is None
     assert Prefilter([pattern]).candidates("ſeit 1998") == (0,)
@@ -65,8 +65,8 @@ def test_literals_case_special_holds_every_character_of_pythons_extra_case_table
 
 
 def test_literals_no_needle_holds_a_character_lowercasing_misreads():
-    assert needles(re.compile("ſeit", re.I)) == ("eit",)  # the long s is no literal: "s" matches it too
-    assert needles(re.compile("xyzſeit", re.I)) == ("xyz",)
+    assert needles(re.compile("ſeit", re.IGNORECASE)) == ("eit",)  # the long s is no literal: "s" matches it too
+    assert needles(re.compile("xyzſeit", re.IGNORECASE)) == ("xyz",)
 
 
 def test_literals_sector_terms_that_match_corpus_texts_are_all_candidates():
