@@ -38,7 +38,7 @@ def load_patterns() -> dict[str, dict[str, list[re.Pattern]]]:
 
 def first_match(lang: str, kind: str, text: str) -> re.Match | None:
     """The match of the first pattern of this kind (in the table's order) that matches `text`."""
-    patterns, prefilter = _kind(lang, (kind,))
+    patterns, prefilter = _patterns_of(lang, (kind,))
     for i in prefilter.candidates(text):
         m = patterns[i][1].search(text)
         if m:
@@ -48,7 +48,7 @@ def first_match(lang: str, kind: str, text: str) -> re.Match | None:
 
 def find_triggers(text: str, lang: str) -> list[Trigger]:
     """Every relation word in `text`: sister_city, friendship_city and cooperation patterns."""
-    patterns, prefilter = _kind(lang, tuple(PRIORITY))
+    patterns, prefilter = _patterns_of(lang, tuple(PRIORITY))
     found = []
     for i in prefilter.candidates(text):
         kind, pattern = patterns[i]
@@ -57,7 +57,7 @@ def find_triggers(text: str, lang: str) -> list[Trigger]:
 
 
 @lru_cache(maxsize=None)
-def _kind(lang: str, kinds: tuple[str, ...]) -> tuple[list[tuple[str, re.Pattern]], Prefilter]:
+def _patterns_of(lang: str, kinds: tuple[str, ...]) -> tuple[list[tuple[str, re.Pattern]], Prefilter]:
     """The (kind, pattern) pairs of these kinds in the table's order, and their prefilter: most texts hold
     none of the words of most patterns."""
     patterns = [(kind, p) for kind in kinds for p in load_patterns().get(lang, {}).get(kind, [])]
