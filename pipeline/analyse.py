@@ -26,19 +26,19 @@ def analyse(result: DocResult, ann: Annotation, lap) -> None:
              for lang, s, e, _ in segments for d in find_dates(text[s:e], lang, doc.published)]
     gazetteer = load_gazetteer()
     companies = find_companies(text, ann.sentences, ann.entities, lambda name: _is_place_name(gazetteer, name))
+    company_spans = [(s, e) for s, e, _ in companies]
     triggers = sentence_triggers(text, ann.sentences)
-    places = link_places(text, ann, gazetteer, triggers, [(s, e) for s, e, _ in companies])
+    places = link_places(text, ann, gazetteer, triggers, company_spans)
     ids = _company_ids(text, companies)
-    taken = [(s, e) for s, e, _ in companies] + [(e.start, e.end) for e in ann.entities if e.label == "ORG"] \
+    taken = company_spans + [(e.start, e.end) for e in ann.entities if e.label == "ORG"] \
         + [(p.start, p.end) for p in places]  # "Ludwigshafen" names no port
     sectors = [SectorHit(doc_id, letter, term, s + hs, s + he)
                for lang, s, e, _ in segments for letter, term, hs, he in find_sectors(text[s:e], lang)
                if not any(ts <= s + hs < te for ts, te in taken)]
     lap("link")
-    result.relations = extract_relations(doc_id, text, ann.sentences, places, dates,
-                                         [(s, e) for s, e, _ in companies], main_places(doc, places), triggers)
+    result.relations = extract_relations(doc_id, text, ann.sentences, places, dates, company_spans,
+                                         main_places(doc, places), triggers)
     lap("relations")
-    company_spans = {(s, e) for s, e, _ in companies}
     mentions = [Mention(doc_id, "PLACE", text[p.start:p.end], p.start, p.end, p.place.place_id) for p in places]
     mentions += [Mention(doc_id, "DATE", d.text, d.start, d.end, d.iso, d.precision) for d in dates]
     mentions += [Mention(doc_id, "COMPANY", name, s, e, ids[name]) for s, e, name in companies]

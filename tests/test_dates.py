@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.link.dates import _HAS_YEAR, DateMatch, _rules, find_dates, parse_date
+from pipeline.link.dates import DateMatch, _rules, find_dates, has_year, parse_date
 from pipeline.literals import Prefilter, needles
 
 SEEDS = Path("/work/shared/seeds")
@@ -271,7 +271,7 @@ def test_dates_every_match_holds_what_its_rule_is_skipped_without(lang):
     assert sum(needles(pattern) is not None for pattern, _, _ in rules) >= len(rules) - 1
     matches = [(m, needs_year) for pattern, _, needs_year in rules for text in texts for m in pattern.finditer(text)]
     assert len(matches) >= 20
-    assert not [m.group() for m, needs_year in matches if needs_year and not _HAS_YEAR.search(m.group())]
+    assert not [m.group() for m, needs_year in matches if needs_year and not has_year(m.group())]
     assert not [m.group() for m, _ in matches if not Prefilter([m.re]).candidates(m.group())]
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..link.dates import LANGUAGES, DateMatch, find_dates
+from ..link.dates import LANGUAGES, DateMatch, find_dates, has_year
 from .normalize import is_boilerplate
 
 HEADER_BLOCKS = 6  # a title or dateline further down is part of the body
 MIN_TITLE_WORDS = 4  # shorter header lines are section labels unless nothing longer comes
 
-_YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(:\d{2})?\b|\b(am|pm|uhr|h)\b", re.IGNORECASE)
 _PUBLISHED = r"published( on)?|posted( on)?|release date|date of publication|veröffentlicht( am)?|erschienen( am)?|publié( le)?|date de publication"
 _UPDATED = r"(last )?updated( on)?|last modified|stand|aktualisiert( am)?|mis à jour( le)?"
@@ -42,7 +41,7 @@ class Header:
 def search_date(text: str) -> DateMatch | None:
     """The leftmost calendar date of day or month precision in `text`, in en, de or fr wording (2021-01-04,
     19.04.2023, '5. Mai 2021', 'Apr 19, 2023', 'mars 2022'), or None."""
-    if not _YEAR.search(text):
+    if not has_year(text):
         return None  # no date rule matches without a year: most lines of a text skip the date rules
     found = [d for lang in LANGUAGES for d in find_dates(text, lang) if d.precision != "year"]
     return min(found, key=lambda d: (d.start, -d.end), default=None)

@@ -475,6 +475,11 @@ def _prefilter(lang: str) -> Prefilter:
 _HAS_YEAR = re.compile(_YEAR)
 
 
+def has_year(text: str) -> bool:
+    """Whether `text` holds a year (1900-2100): every rule marked _YEAR needs one."""
+    return _HAS_YEAR.search(text) is not None
+
+
 # ---------------------------------------------------------------- public API
 
 _ISO = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d\d)(?:-(?P<day>\d\d))?)?(?:[T ][\d:.]+(?:Z|[+-][\d:]+)?)?")
@@ -516,13 +521,13 @@ def find_dates(text: str, lang: str, published: str | None = None) -> list[DateM
         return []
     anchor = _anchor(published)
     found = []
-    rules, has_year = _rules(lang), None
+    rules, year = _rules(lang), None
     for i in _prefilter(lang).candidates(text):
         pattern, resolve, needs_year = rules[i]
         if needs_year:
-            if has_year is None:
-                has_year = _HAS_YEAR.search(text) is not None
-            if not has_year:
+            if year is None:
+                year = has_year(text)
+            if not year:
                 continue
         for m in pattern.finditer(text):
             value = resolve(m, anchor)
