@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import operator
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -58,39 +59,51 @@ SCHEMAS: dict[str, pa.Schema] = {
     }.items()
 }
 DATA_TABLES = tuple(name for name in SCHEMAS if name != "runs")
+# Columns whose cells can be long; other cells are short, so a batch is bounded by its number of rows.
+LONG_TEXT_COLUMNS = ("text", "evidence", "title", "error")
 CATEGORIES = {"format", "language", "status", "relation", "date_precision", "published_precision", "type",
               "sector", "kind", "engine"}
 
 
 class TableWriter:
     """Appends rows to NAME.parquet and NAME.csv in batches of `batch_rows` rows or `batch_chars` characters
-    of strings, whichever comes first: the memory a run holds for them does not grow with the corpus."""
+    of free text, whichever comes first: the memory a run holds for them does not grow with the corpus.
+
+    A row is a dict holding every column of the table."""
 
     def __init__(self, folder: Path, name: str, batch_rows: int = 2000, batch_chars: int = 1_000_000):
         self.name, self.schema, self.batch_rows, self.batch_chars = name, SCHEMAS[name], batch_rows, batch_chars
         self._rows: list[dict] = []
         self._chars = 0
+        self._cells = operator.itemgetter(*self.schema.names)
+        self._long = [name for name in LONG_TEXT_COLUMNS if name in self.schema.names]
+        # the csv module writes str, int, bool and None (as "") as we want them; floats and lists need help
+        self._convert = [i for i, field in enumerate(self.schema) if field.type in (F, L)]
         self._parquet = pq.ParquetWriter(folder / f"{name}.parquet", self.schema, compression="zstd")
         self._csv_file = open(folder / f"{name}.csv", "w", encoding="utf-8", newline="")
         self._csv = csv.writer(self._csv_file)
         self._csv.writerow(self.schema.names)
 
     def write(self, rows) -> None:
-        for row in rows:
-            self._rows.append(row)
-            self._chars += sum(len(v) for v in row.values() if type(v) is str)
+        start = len(self._rows)
+        self._rows.extend(rows)
+        for name in self._long:
+            self._chars += sum(len(row[name] or "") for row in self._rows[start:])
         if len(self._rows) >= self.batch_rows or self._chars >= self.batch_chars:
             self.flush()
 
     def flush(self) -> None:
         if not self._rows:
             return
-        names = self.schema.names
-        rows = [[row.get(name) for name in names] for row in self._rows]
+        rows = list(map(self._cells, self._rows))
         columns = [pa.array(column, type=field.type) for column, field in zip(zip(*rows), self.schema)]
         self._parquet.write_table(pa.Table.from_arrays(columns, schema=self.schema))
-        # most cells are strings already; the call is the cost of writing a big table
-        self._csv.writerows([[v if type(v) is str else _csv_cell(v) for v in row] for row in rows])
+        if self._convert:
+            rows = [list(row) for row in rows]
+            for row in rows:
+                for i in self._convert:
+                    row[i] = _csv_cell(row[i])
+        self._csv.writerows(rows)
         self._rows.clear()
         self._chars = 0
 
@@ -103,11 +116,9 @@ class TableWriter:
 def _csv_cell(value):
     if value is None:
         return ""
-    if isinstance(value, (list, tuple)):
-        return json.dumps(list(value), ensure_ascii=False)
     if isinstance(value, float):
         return repr(round(value, 6))
-    return value
+    return json.dumps(list(value), ensure_ascii=False)
 
 
 def write_table(folder: Path, name: str, rows) -> None:
