@@ -64,6 +64,8 @@ def _required(items) -> set[str] | None:
 def searchable(text: str) -> str | None:
     """`text` lowercased, in which `in` finds every needle of a match; None for a text with a character
     on which str.lower and re.IGNORECASE disagree (then every pattern must be tried)."""
+    if text.isascii():  # O(1) in CPython, and true of most English sentences
+        return text.lower()
     return None if CASE_SPECIAL.search(text) else text.lower()
 
 
@@ -74,13 +76,13 @@ class Prefilter:
         found = [needles(p) for p in patterns]
         self._all = tuple(range(len(found)))
         self._always = tuple(i for i, needles_ in enumerate(found) if needles_ is None)
-        by_needle: dict[str, list[int]] = {}
+        by_needle: dict[str, set[int]] = {}
         for i, needles_ in enumerate(found):
             for needle in needles_ or ():
-                by_needle.setdefault(needle, []).append(i)
+                by_needle.setdefault(needle, set(self._always)).add(i)
         self._automaton = ahocorasick.Automaton() if by_needle else None
-        for needle, indices in by_needle.items():
-            self._automaton.add_word(needle, tuple(indices))
+        for needle, indices in by_needle.items():  # each needle's answer, ready for a text holding only it
+            self._automaton.add_word(needle, tuple(sorted(indices)))
         if self._automaton is not None:
             self._automaton.make_automaton()
 
@@ -89,5 +91,9 @@ class Prefilter:
         lowered = searchable(text)
         if lowered is None or self._automaton is None:  # without an automaton no pattern has needles
             return self._all
-        hits = [indices for _, indices in self._automaton.iter(lowered)]
-        return tuple(sorted(set(self._always).union(*hits))) if hits else self._always
+        hits = self._automaton.iter(lowered)
+        first = next(hits, None)
+        if first is None:
+            return self._always
+        more = [indices for _, indices in hits if indices is not first[1]]
+        return tuple(sorted(set(first[1]).union(*more))) if more else first[1]

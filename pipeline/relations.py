@@ -550,19 +550,26 @@ def _listed_after(text: str, pos: int, members: list[PlaceSpan]) -> list[PlaceSp
     return listed
 
 
+_GENITIVE_S = re.compile(r"['’]?s")
+_OWNER_AFTER = re.compile(r"(['’]?s)?\s+((?-i:[a-z]+|[A-Z][a-z]+)\s+){0,2}?(sister|twin|partner|friendship|international)",
+                          re.IGNORECASE)
+_WORD_END = re.compile(r"s?(?!\w)")
+_AND_AFTER = re.compile(r"s?\s*(und|and|et)\b")
+_COMPOUND_AFTER = re.compile(r"(s|er)\s+(Partner|Schwester|Freundschafts)")
+
+
 def _owner(text: str, clause_start: int, parties: list[PlaceSpan]) -> PlaceSpan | None:
     """The party a clause names as the owner of the others: "X's partner cities", "Partnerstädte
     von X", "zu den Partnerstädten Duisburgs", "Augsburgs Partnerstadt"."""
     for span in parties:
         after = text[span.end:span.end + 30]
         before = text[max(clause_start, span.start - 40):span.start]
-        genitive = re.match(r"['’]?s", after) or (text[span.end - 1] == "s" and not span.place.name.endswith("s"))
-        if genitive and re.match(r"^(['’]?s)?\s+((?-i:[a-z]+|[A-Z][a-z]+)\s+){0,2}?"
-                                 r"(sister|twin|partner|friendship|international)", after, re.IGNORECASE):
+        genitive = _GENITIVE_S.match(after) or (text[span.end - 1] == "s" and not span.place.name.endswith("s"))
+        if genitive and _OWNER_AFTER.match(after):
             return span
-        if _OWNED_BY.search(before) and re.match(r"^s?(?!\w)", after) and not re.match(r"^s?\s*(und|and|et)\b", after):
+        if _OWNED_BY.search(before) and _WORD_END.match(after) and not _AND_AFTER.match(after):
             return span
-        if re.match(r"^(s|er)\s+(Partner|Schwester|Freundschafts)", after):
+        if _COMPOUND_AFTER.match(after):
             return span
     return None
 

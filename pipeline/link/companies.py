@@ -65,6 +65,7 @@ LEADING_NOISE = re.compile(
     r"(German|Chinese|French|British|Italian|Spanish|Dutch|Swiss|Austrian|Polish|Hungarian|Belgian|European|"
     r"American|Japanese|Korean|[Ss]tate-owned|deutsche[nrs]?|chinesische[nrs]?|französische[nrs]?|"
     r"staatliche[nrs]?|chinois[e]?|allemand[e]?|français[e]?|européen(ne)?)\s+)+")
+_LEADING_DESCRIPTOR = re.compile(r"^" + DESCRIPTOR + r"\s+(?=(?-i:[A-Z]))", re.IGNORECASE)
 ITEM_SPLIT = re.compile(r",\s*|\s+(?:and|und|sowie|et|or|oder|ou)\s+|;\s*")
 GENERIC_SUFFIX = re.compile(
     r"(\s+(group|gruppe|groupe|holding|holdings|gmbh|ag|se|kg|s\.a\.|sa|sas|plc|ltd\.?|limited|inc\.?|corp\.?|"
@@ -102,14 +103,19 @@ def _company_id(key: str) -> str:
     return "company:" + re.sub(r"[^a-z0-9]+", "-", key).strip("-")
 
 
+_ARTICLE = re.compile(r"^(?i:the|der|die|das|le|la|l'|l’)\s+")
+_POSSESSIVE_END = re.compile(r"(?:'s|’s)$")
+_LEGAL_FORM_DOT = re.compile(r"\b(Ltd|Inc|Co|Corp|S\.A|S\.p\.A|N\.V|B\.V|SE|AG)\.$")
+
+
 def clean_name(text: str) -> str:
     """The name without articles, nationality words and possessive; "Deutsche Post" stays whole."""
-    text = re.sub(r"^(?i:the|der|die|das|le|la|l'|l’)\s+", "", text.strip())
+    text = _ARTICLE.sub("", text.strip())
     if fold_name(text) not in known_companies():
         text = LEADING_NOISE.sub("", text)
-        text = re.sub(r"^" + DESCRIPTOR + r"\s+(?=(?-i:[A-Z]))", "", text, flags=re.IGNORECASE)
-    text = re.sub(r"(?:'s|’s)$", "", text).strip(" \t\n,;:\"“”„«»()")
-    if text.endswith(".") and not re.search(r"\b(Ltd|Inc|Co|Corp|S\.A|S\.p\.A|N\.V|B\.V|SE|AG)\.$", text):
+        text = _LEADING_DESCRIPTOR.sub("", text)
+    text = _POSSESSIVE_END.sub("", text).strip(" \t\n,;:\"“”„«»()")
+    if text.endswith(".") and not _LEGAL_FORM_DOT.search(text):
         text = text[:-1]
     return text
 

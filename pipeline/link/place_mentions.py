@@ -155,8 +155,11 @@ def _has_other_words(rest: str, gazetteer) -> bool:
     return any(len(w) > 1 and gazetteer.country_code(w) is None for w in _WORDS.findall(rest))
 
 
+_APOSTROPHE_END = re.compile(r"['’]s?$")
+
+
 def _resolve(gazetteer, name: str, near, label):
-    name = re.sub(r"(['’]s?)$", "", name.strip())
+    name = _APOSTROPHE_END.sub("", name.strip())
     place = gazetteer.resolve(name, near_countries=sorted(near), ner_label=label)
     if place is None and len(name) > 4 and name.endswith(("s", "er")):  # German "Düsseldorfs", "Duisburger"
         stem = name[:-1] if name.endswith("s") else name[:-2]
