@@ -85,10 +85,10 @@ class TableWriter:
         self._csv.writerow(self.schema.names)
 
     def write(self, rows) -> None:
-        start = len(self._rows)
+        rows = list(rows)
         self._rows.extend(rows)
-        for name in self._long:
-            self._chars += sum(len(row[name] or "") for row in self._rows[start:])
+        if self._long:
+            self._chars += sum(len(row[name] or "") for row in rows for name in self._long)
         if len(self._rows) >= self.batch_rows or self._chars >= self.batch_chars:
             self.flush()
 
