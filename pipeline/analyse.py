@@ -57,9 +57,11 @@ def _is_place_name(gazetteer, name: str) -> bool:
 
 
 def _company_ids(text: str, companies) -> dict[str, str]:
-    """Company id per surface form; "EDF (Électricité de France)" makes the second an alias of the first."""
+    """Company id per surface form; "EDF (Électricité de France)" makes the second an alias of the first,
+    and so every form of the document that shares the alias's id ("JAC" after "… Co., Ltd. (JAC Motors)")."""
     ids = group_document_companies([name for _, _, name in companies])
     for (_, prev_end, prev), (start, _, name) in zip(companies, companies[1:]):
         if text[prev_end:start].strip() == "(":
-            ids[name] = ids[prev]
+            alias_id = ids[name]
+            ids.update((form, ids[prev]) for form, cid in ids.items() if cid == alias_id)
     return ids

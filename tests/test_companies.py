@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.analyse import _company_ids
+from pipeline.annotate import Entity, Sentence
 from pipeline.link.companies import (
     clean_name,
     consolidate_companies,
+    find_companies,
     group_document_companies,
     is_company_name,
 )
@@ -25,6 +28,8 @@ def no_place(name: str) -> bool:
     ("Lyon Chamber of Commerce", "", "", True, False),  # a chamber
     ("Nordex haben hier ihren Hauptsitz", "", "", True, False),  # a clause, not a name
     ("Co. KG", "", "", True, False),  # the bare tail of a cut name
+    ("Airbus Helicopters", "", " presented", False, True),  # a known firm's unit
+    ("Ford Foundation", "", " funds", False, False),  # a known firm's foundation is no business
 ])
 def test_is_company_name(name, before, after, listed, expected):
     assert is_company_name(name, before, after, listed, no_place) is expected
@@ -33,7 +38,7 @@ def test_is_company_name(name, before, after, listed, expected):
 @pytest.mark.parametrize("raw, clean", [
     ("the carmaker Geely", "Geely"), ("Siemens’s", "Siemens"), ("Huawei Technologies Co., Ltd.",
                                                                  "Huawei Technologies Co., Ltd."),
-    ("(Bosch)", "Bosch"),
+    ("(Bosch)", "Bosch"), ("Aachener Pharmaunternehmen Grünenthal GmbH", "Grünenthal GmbH"),
 ])
 def test_clean_name(raw, clean):
     assert clean_name(raw) == clean
@@ -54,3 +59,40 @@ def test_consolidated_companies_count_documents_and_keep_aliases():
     assert by_id["company:yutong"]["aliases"] == ["YUTONG"]
     assert [(r["doc_id"], r["mentions"]) for r in per_document if r["company_id"] == "company:yutong"] == \
         [("d1", ["Yutong", "YUTONG"]), ("d2", ["Yutong"])]
+
+
+def companies_in(text: str, lang: str, orgs=()) -> list[str]:
+    entities = [Entity(text.index(org), text.index(org) + len(org), "ORG", org) for org in orgs]
+    return [name for _, _, name in find_companies(text, [Sentence(0, len(text), lang, 0)], entities, no_place)]
+
+
+def test_a_known_firm_after_an_article_and_a_descriptor_is_found():
+    assert companies_in("Das Unternehmen WuXi AppTec bietet Auftragsforschung an.", "de") == ["WuXi AppTec"]
+
+
+def test_two_firms_the_ner_joined_are_two_companies():
+    text = "It is the joint venture of PSA Group and Dongfeng Motor Group Co., Ltd. in Wuhan."
+    assert companies_in(text, "en", ["PSA Group and Dongfeng Motor Group Co., Ltd."]) == \
+        ["PSA Group", "Dongfeng Motor Group Co., Ltd."]
+    assert companies_in("Die Hamburger Hafen und Logistik baut aus.", "de", ["Hamburger Hafen und Logistik"]) == \
+        ["Hamburger Hafen und Logistik"]
+
+
+def test_later_mentions_of_an_alias_in_parentheses_join_the_firm():
+    text = "Anhui Jianghuai Automobile Group Co., Ltd. (JAC Motors) builds cars. JAC exports them."
+    firm = "Anhui Jianghuai Automobile Group Co., Ltd."
+    companies = find_companies(text, [Sentence(0, len(text), "en", 0)], [Entity(0, len(firm), "ORG", firm)], no_place)
+    assert [name for _, _, name in companies] == [firm, "JAC Motors", "JAC"]
+    ids = _company_ids(text, companies)
+    assert ids[firm] == ids["JAC Motors"] == ids["JAC"]
+
+
+def test_a_german_noun_after_a_descriptor_and_a_preposition_is_no_company():
+    text = "Auch die Evonik Industries AG, der Chemiekonzern mit Sitz in Essen, betreibt Werke in Jiangsu."
+    assert companies_in(text, "de", ["Evonik Industries AG"]) == ["Evonik Industries AG"]
+    assert companies_in("Aachener Maschinenbauer gehen für Praktika nach Zhejiang.", "de") == []
+
+
+def test_a_list_item_ends_with_its_name():
+    text = "Mit Hauptsitzen von Riesen wie Evonik, Aurubis und Henkel Chemicals kann die Stadt aufwarten."
+    assert companies_in(text, "de") == ["Evonik", "Aurubis", "Henkel Chemicals"]

@@ -51,8 +51,12 @@ DESCRIPTOR = (r"(company|firm|carmaker|automaker|chipmaker|manufacturer|builder|
               r"\w*logistiker|"
               r"autobauer|firma|entreprise|société|constructeur|fabricant|opérateur|équipementier|transporteur|"
               r"groupe|group|bank|banque)")
-_DESCRIPTOR_WORDS = re.compile(DESCRIPTOR, re.IGNORECASE)
-_LOWER_WORDS = r"(?:\s+(?-i:[a-zäöüßéèàâêîôûç'’-]+)){0,3}"  # "le constructeur de poids lourds Scania"
+# what may stand before a known name in one capitalised run: "Technologieunternehmen Huawei", "Das Unternehmen WuXi
+# AppTec" (German capitalises both), "Le Groupe Lactalis"
+_DESCRIPTOR_PREFIX = re.compile(r"(?:(?:the|der|die|das|den|dem|des|le|la|les)\s+)?" + DESCRIPTOR, re.IGNORECASE)
+# "le constructeur de poids lourds Scania"; after a German preposition comes a noun ("Chemiekonzern mit Sitz in")
+_LOWER_WORDS = (r"(?:\s+(?!(?:mit|für|aus|von|bei|nach|zu|zum|zur|in|im|am|an|auf|über|unter|seit|durch)\s)"
+                r"(?-i:[a-zäöüßéèàâêîôûç'’-]+)){0,3}")
 DESCRIPTOR_BEFORE = re.compile(DESCRIPTOR + _LOWER_WORDS + r"\s+(\(?[A-Z]|„|“|\")*$", re.IGNORECASE)
 DESCRIPTOR_AFTER = re.compile(
     r"^\s*(\([^)]{1,40}\))?,\s+(a|an|the|ein|eine|einem|der|die|das|un|une|le|la|l')\s+([\w\-]+\s+){0,4}?"
@@ -65,7 +69,9 @@ LEADING_NOISE = re.compile(
     r"(German|Chinese|French|British|Italian|Spanish|Dutch|Swiss|Austrian|Polish|Hungarian|Belgian|European|"
     r"American|Japanese|Korean|[Ss]tate-owned|deutsche[nrs]?|chinesische[nrs]?|französische[nrs]?|"
     r"staatliche[nrs]?|chinois[e]?|allemand[e]?|français[e]?|européen(ne)?)\s+)+")
-_LEADING_DESCRIPTOR = re.compile(r"^" + DESCRIPTOR + r"\s+(?=(?-i:[A-Z]))", re.IGNORECASE)
+# "Aachener Pharmaunternehmen Grünenthal GmbH": a German place adjective may open the descriptor
+_LEADING_DESCRIPTOR = re.compile(r"^(?:(?-i:[A-ZÄÖÜ][a-zäöüß]+er)\s+)?" + DESCRIPTOR + r"\s+(?=(?-i:[A-Z]))",
+                                 re.IGNORECASE)
 ITEM_SPLIT = re.compile(r",\s*|\s+(?:and|und|sowie|et|or|oder|ou)\s+|;\s*")
 GENERIC_SUFFIX = re.compile(
     r"(\s+(group|gruppe|groupe|holding|holdings|gmbh|ag|se|kg|s\.a\.|sa|sas|plc|ltd\.?|limited|inc\.?|corp\.?|"
@@ -137,18 +143,23 @@ def is_company_name(name: str, context_before: str, context_after: str, in_cue_l
         return False  # a bare legal form ("Co. KG") is the tail of a name the NER cut
     if folded in media_outlets():
         return False
-    if folded in known_companies() or fold_name(name.split()[0]) in known_companies():
-        return True  # a known firm or its unit ("Airbus Helicopters", "IBM France")
+    if folded in known_companies():
+        return True
     if NON_COMPANY.search(name) or is_place(name):
-        return False
+        return False  # also a known firm's foundation ("Ford Foundation")
     if len(name.split()) > 6 or sum(w.islower() and w not in _NAME_JOINERS for w in name.split()[1:]) >= 2:
         return False  # a clause, not a name ("BYD haben hier ihren Hauptsitz")
-    return bool(BUSINESS_WORDS.search(name) or in_cue_list or DESCRIPTOR_BEFORE.search(context_before)
+    return bool(fold_name(name.split()[0]) in known_companies()  # a known firm's unit ("Airbus Helicopters")
+                or BUSINESS_WORDS.search(name) or in_cue_list or DESCRIPTOR_BEFORE.search(context_before)
                 or DESCRIPTOR_AFTER.search(context_after))
 
 
 _LIST_END = re.compile(r"[.;:!?]\s|\.$|\s(to|in|for|with|zu|um|in|für|mit|pour|avec|dans)\s")
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w.&'\-]*(?:\s+(?:of\s+)?[A-Z][\w.&'\-]*){0,4}")
+
+
+# the name that opens a list item: words up to the first lower-case one that joins no name
+_NAME_HEAD = re.compile(r"\S+(?:\s+(?:(?:of|de|du|des|la|le|für|y|e)\s+)*(?![a-zäöüßéèàâêîôûç])\S+)*")
 
 
 def iter_cue_items(text: str, start: int, end: int):
@@ -158,9 +169,9 @@ def iter_cue_items(text: str, start: int, end: int):
         stop = _LIST_END.search(text, pos, end)
         limit = stop.start() if stop else end
         for item in ITEM_SPLIT.split(text[pos:limit]):
-            item_clean = item.strip()
-            if not item_clean:
+            if not item.strip():
                 continue
+            item_clean = _NAME_HEAD.match(item.strip()).group()  # "Henkel Chemicals kann die Stadt …"
             offset = text.find(item_clean, pos, limit)
             if offset >= 0:
                 yield offset, offset + len(item_clean)
@@ -176,17 +187,18 @@ def find_companies(text: str, sentences, entities, is_place) -> list[tuple[int, 
             candidates[(s, e)] = True
     for ent in entities:
         if ent.label == "ORG":
-            candidates.setdefault((ent.start, ent.end), False)
+            for span in _coordinated_parts(text, ent.start, ent.end):
+                candidates.setdefault(span, False)
     for sent, found_cues in zip(sentences, cues):  # "das Logistikunternehmen Yuxinou", "the carmaker Geely"
         for m in DESCRIBED_NAME.finditer(text, sent.start, sent.end) if 1 in found_cues else ():
             candidates.setdefault(m.span(2), False)
     known = known_companies()
     for sent in sentences:  # lexicon hits the NER missed: a whole capitalised run, or its end after a
-        # descriptor ("Technologieunternehmen Huawei"); never a word inside a longer name ("Continental Bridge")
+        # descriptor (`_DESCRIPTOR_PREFIX`); never a word inside a longer name ("Continental Bridge")
         for m in _CAPITALISED_RUN.finditer(text, sent.start, sent.end):
             words = m.group().split()
             for i in range(len(words)):
-                if i and not _DESCRIPTOR_WORDS.fullmatch(" ".join(words[:i])):
+                if i and not _DESCRIPTOR_PREFIX.fullmatch(" ".join(words[:i])):
                     continue
                 sub = " ".join(words[i:])
                 if fold_name(sub) in known:
@@ -214,6 +226,24 @@ def find_companies(text: str, sentences, entities, is_place) -> list[tuple[int, 
                 ps = e2 + paren.start(1)
                 found.append((ps, ps + len(paren.group(1)), paren.group(1)))
     return sorted(set(found))
+
+
+_COORDINATION = re.compile(r"\s+(?:and|und|et|sowie)\s+(?=[A-Z])")
+
+
+def _coordinated_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """"PSA Group and Dongfeng Motor Group Co., Ltd.": two firms the NER took for one name, when each part
+    names a firm by itself; a name that joins words stays whole ("Hamburger Hafen und Logistik")."""
+    name = text[start:end]
+    m = _COORDINATION.search(name)
+    if not m or fold_name(name) in known_companies():
+        return [(start, end)]
+    parts = [(start, start + m.start()), (start + m.end(), end)]
+    known = known_companies()
+    if all(fold_name(part) in known or fold_name(part.split()[0]) in known or BUSINESS_WORDS.search(part)
+           for part in (text[a:b] for a, b in parts)):
+        return parts
+    return [(start, end)]
 
 
 def group_document_companies(surfaces: list[str]) -> dict[str, str]:
