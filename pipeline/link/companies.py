@@ -168,10 +168,10 @@ def iter_cue_items(text: str, start: int, end: int):
         pos = cue.end()
         stop = _LIST_END.search(text, pos, end)
         limit = stop.start() if stop else end
-        for item in ITEM_SPLIT.split(text[pos:limit]):
-            if not item.strip():
+        for item in map(str.strip, ITEM_SPLIT.split(text[pos:limit])):
+            if not item:
                 continue
-            item_clean = _NAME_HEAD.match(item.strip()).group()  # "Henkel Chemicals kann die Stadt …"
+            item_clean = _NAME_HEAD.match(item).group()  # "Henkel Chemicals kann die Stadt …"
             offset = text.find(item_clean, pos, limit)
             if offset >= 0:
                 yield offset, offset + len(item_clean)
@@ -234,12 +234,11 @@ _COORDINATION = re.compile(r"\s+(?:and|und|et|sowie)\s+(?=[A-Z])")
 def _coordinated_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """"PSA Group and Dongfeng Motor Group Co., Ltd.": two firms the NER took for one name, when each part
     names a firm by itself; a name that joins words stays whole ("Hamburger Hafen und Logistik")."""
-    name = text[start:end]
+    name, known = text[start:end], known_companies()
     m = _COORDINATION.search(name)
-    if not m or fold_name(name) in known_companies():
+    if not m or fold_name(name) in known:
         return [(start, end)]
     parts = [(start, start + m.start()), (start + m.end(), end)]
-    known = known_companies()
     if all(fold_name(part) in known or fold_name(part.split()[0]) in known or BUSINESS_WORDS.search(part)
            for part in (text[a:b] for a, b in parts)):
         return parts
