@@ -53,7 +53,8 @@ DESCRIPTOR = (r"(company|firm|carmaker|automaker|chipmaker|manufacturer|builder|
               r"groupe|group|bank|banque)")
 # what may stand before a known name in one capitalised run: "Technologieunternehmen Huawei", "Das Unternehmen WuXi
 # AppTec" (German capitalises both), "Le Groupe Lactalis"
-_DESCRIPTOR_PREFIX = re.compile(r"(?:(?:the|der|die|das|den|dem|des|le|la|les)\s+)?" + DESCRIPTOR, re.IGNORECASE)
+_ARTICLES = r"the|der|die|das|des|dem|den|le|la|les|l'|l’"
+_DESCRIPTOR_PREFIX = re.compile(rf"(?:(?:{_ARTICLES})\s+)?" + DESCRIPTOR, re.IGNORECASE)
 # "le constructeur de poids lourds Scania"; after a German preposition comes a noun ("Chemiekonzern mit Sitz in")
 _LOWER_WORDS = (r"(?:\s+(?!(?:mit|für|aus|von|bei|nach|zu|zum|zur|in|im|am|an|auf|über|unter|seit|durch)\s)"
                 r"(?-i:[a-zäöüßéèàâêîôûç'’-]+)){0,3}")
@@ -65,7 +66,7 @@ DESCRIBED_NAME = re.compile(
     r"\b" + DESCRIPTOR + _LOWER_WORDS + r"\s+((?:[A-Z][\w.&'’-]*|[A-Z]{2,})(?:\s+[A-Z][\w.&'’-]*){0,2})")
 _SENTENCE_CUES = Prefilter([CUE_LIST, DESCRIBED_NAME])  # most sentences hold neither a cue nor a descriptor
 LEADING_NOISE = re.compile(
-    r"^((?i:the|der|die|das|des|dem|den|le|la|les|l'|l’)\s+|[A-Z][\w\-]+(?:'s|’s)\s+|"
+    rf"^((?i:{_ARTICLES})\s+|[A-Z][\w\-]+(?:'s|’s)\s+|"
     r"(German|Chinese|French|British|Italian|Spanish|Dutch|Swiss|Austrian|Polish|Hungarian|Belgian|European|"
     r"American|Japanese|Korean|[Ss]tate-owned|deutsche[nrs]?|chinesische[nrs]?|französische[nrs]?|"
     r"staatliche[nrs]?|chinois[e]?|allemand[e]?|français[e]?|européen(ne)?)\s+)+")
@@ -128,6 +129,11 @@ def clean_name(text: str) -> str:
 
 _CAMEL = re.compile(r"[a-z]+[A-Z]")  # brands written "bioMérieux", "iFLYTEK"
 _NAME_JOINERS = {"of", "and", "und", "de", "du", "des", "la", "le", "et", "&", "für", "y", "e"}
+
+
+def _is_known_or_unit(name: str) -> bool:
+    """A firm of the lexicon, or one of its units ("Airbus Helicopters", "IBM France")."""
+    return fold_name(name) in known_companies() or fold_name(name.split()[0]) in known_companies()
 LEGAL_TAIL = re.compile(r"^\.?,?\s*(?:Co\.,?\s*)?(?:Ltd\.?|Limited|Inc\.?|KG|AG|GmbH|SE|S\.A\.)(?![\w])")
 
 
@@ -144,14 +150,13 @@ def is_company_name(name: str, context_before: str, context_after: str, in_cue_l
     if folded in media_outlets():
         return False
     if folded in known_companies():
-        return True
+        return True  # a known firm's unit ("Airbus Helicopters") needs the checks below
     if NON_COMPANY.search(name) or is_place(name):
         return False  # also a known firm's foundation ("Ford Foundation")
     if len(name.split()) > 6 or sum(w.islower() and w not in _NAME_JOINERS for w in name.split()[1:]) >= 2:
         return False  # a clause, not a name ("BYD haben hier ihren Hauptsitz")
-    return bool(fold_name(name.split()[0]) in known_companies()  # a known firm's unit ("Airbus Helicopters")
-                or BUSINESS_WORDS.search(name) or in_cue_list or DESCRIPTOR_BEFORE.search(context_before)
-                or DESCRIPTOR_AFTER.search(context_after))
+    return bool(_is_known_or_unit(name) or BUSINESS_WORDS.search(name) or in_cue_list
+                or DESCRIPTOR_BEFORE.search(context_before) or DESCRIPTOR_AFTER.search(context_after))
 
 
 _LIST_END = re.compile(r"[.;:!?]\s|\.$|\s(to|in|for|with|zu|um|in|für|mit|pour|avec|dans)\s")
@@ -159,7 +164,8 @@ _CAPITALISED_RUN = re.compile(r"[A-Z][\w.&'\-]*(?:\s+(?:of\s+)?[A-Z][\w.&'\-]*){
 
 
 # the name that opens a list item: words up to the first lower-case one that joins no name
-_NAME_HEAD = re.compile(r"\S+(?:\s+(?:(?:of|de|du|des|la|le|für|y|e)\s+)*(?![a-zäöüßéèàâêîôûç])\S+)*")
+_NAME_HEAD = re.compile(r"\S+(?:\s+(?:(?:" + "|".join(map(re.escape, sorted(_NAME_JOINERS))) + r")\s+)*"
+                        r"(?![a-zäöüßéèàâêîôûç])\S+)*")
 
 
 def iter_cue_items(text: str, start: int, end: int):
@@ -234,13 +240,12 @@ _COORDINATION = re.compile(r"\s+(?:and|und|et|sowie)\s+(?=[A-Z])")
 def _coordinated_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """"PSA Group and Dongfeng Motor Group Co., Ltd.": two firms the NER took for one name, when each part
     names a firm by itself; a name that joins words stays whole ("Hamburger Hafen und Logistik")."""
-    name, known = text[start:end], known_companies()
+    name = text[start:end]
     m = _COORDINATION.search(name)
-    if not m or fold_name(name) in known:
+    if not m or fold_name(name) in known_companies():
         return [(start, end)]
     parts = [(start, start + m.start()), (start + m.end(), end)]
-    if all(fold_name(part) in known or fold_name(part.split()[0]) in known or BUSINESS_WORDS.search(part)
-           for part in (text[a:b] for a, b in parts)):
+    if all(_is_known_or_unit(part) or BUSINESS_WORDS.search(part) for part in (text[a:b] for a, b in parts)):
         return parts
     return [(start, end)]
 
