@@ -71,7 +71,7 @@ def test_extract_html_main_content_only(name, kept, left_out):
     "name, boilerplate",
     [
         ("french_page.html", ["Publié le"]),  # the label left where <time> was
-        ("municipal_press.html", ["Pressemitteilung vom"]),
+        ("municipal_press.html", ["Pressemitteilung vom", "Ansprechpartner"]),
         ("news_agency.html", []),
     ],
 )

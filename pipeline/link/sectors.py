@@ -62,13 +62,16 @@ def compile_term(term: str, lang: str, compound: bool) -> str:
 
 @lru_cache(maxsize=None)
 def _lexicon_rows(lang: str) -> tuple[dict[str, str], ...]:
-    rows = [row for row in read_lexicon() if (row["lang"] == lang or lang not in ENDINGS) and row["sector"] != "-"]
+    """A language's rows, longest term first; exclusion rows ('-') too, so that a name such as
+    "chamber of commerce" covers its words as a longer term would."""
+    rows = [row for row in read_lexicon() if row["lang"] == lang or lang not in ENDINGS]
     return tuple(sorted(rows, key=lambda row: (-len(row["term"]), row["term"])))
 
 
 @lru_cache(maxsize=None)
 def compile_exclusions(lang: str) -> re.Pattern[str] | None:
-    """Words that name no sector though a term matches them: rows with sector '-' ('Handelskammer')."""
+    """Words that name no sector though a term matches them: rows with sector '-' ('Handelskammer' is
+    matched by the term 'Handel' and dropped)."""
     rows = [row for row in read_lexicon() if (row["lang"] == lang or lang not in ENDINGS) and row["sector"] == "-"]
     if not rows:
         return None
@@ -89,7 +92,8 @@ def _prefilter(lang: str) -> Prefilter:
 
 
 def find_sectors(text: str, lang: str) -> list[tuple[str, str, int, int]]:
-    """(section letter, term as in text, start, end) for every lexicon hit; leftmost, then longest term wins.
+    """(section letter, term as in text, start, end) for every lexicon hit; leftmost, then longest term wins,
+    and an exclusion row that wins ("chamber of commerce") hides its words.
     A language without a lexicon ('und') is matched against all of them.
 
     The hits are those of one alternation of all terms, longest first, scanned left to right; it is
@@ -109,6 +113,6 @@ def find_sectors(text: str, lang: str) -> list[tuple[str, str, int, int]]:
             continue
         i, m = starts[start]
         pos = m.end()
-        if not (excluded and excluded.fullmatch(m.group())):
+        if rows[i]["sector"] != "-" and not (excluded and excluded.fullmatch(m.group())):
             hits.append((rows[i]["sector"], m.group(), start, pos))
     return hits
