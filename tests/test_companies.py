@@ -96,3 +96,31 @@ def test_a_german_noun_after_a_descriptor_and_a_preposition_is_no_company():
 def test_a_list_item_ends_with_its_name():
     text = "Mit Hauptsitzen von Riesen wie Evonik, Aurubis und Henkel Chemicals kann die Stadt aufwarten."
     assert companies_in(text, "de") == ["Evonik", "Aurubis", "Henkel Chemicals"]
+
+
+def test_a_known_firm_and_its_unit_are_found_without_the_ner():
+    def is_place(name: str) -> bool:
+        return name in {"Montpellier", "France", "Zhejiang"}
+
+    def found(text: str) -> list[str]:
+        return [name for _, _, name in find_companies(text, [Sentence(0, len(text), "fr", 0)], [], is_place)]
+
+    assert found("le studio de jeux vidéo Ubisoft Montpellier et ArcelorMittal France") == \
+        ["Ubisoft Montpellier", "ArcelorMittal France"]
+    assert found("à Marignane, où Airbus Helicopters présentera ses appareils") == ["Airbus Helicopters"]
+    assert found("Airbus Chief Executive Guillaume Faury") == []  # a title and a person, not a unit
+
+
+def test_a_firm_written_in_lower_case_is_found():
+    assert companies_in("Die thyssenkrupp Steel Europe AG ist der größte Arbeitgeber.", "de") == \
+        ["thyssenkrupp Steel Europe AG"]
+    assert companies_in("firms such as abrdn plc and NatWest Group", "en") == ["abrdn", "NatWest Group"]
+
+
+def test_a_sentence_end_after_a_legal_form_is_no_part_of_the_name():
+    assert companies_in("Zu den Kunden gehört unter anderem die BMW AG.", "de", ["BMW AG"]) == ["BMW AG"]
+
+
+def test_a_joint_venture_naming_a_second_firm_is_a_company_of_its_own():
+    ids = group_document_companies(["BMW AG", "BMW Brilliance Automotive Ltd.", "BMW Brilliance", "BMW Group"])
+    assert ids["BMW AG"] == ids["BMW Group"] != ids["BMW Brilliance Automotive Ltd."] == ids["BMW Brilliance"]

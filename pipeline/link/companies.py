@@ -81,8 +81,8 @@ GENERIC_SUFFIX = re.compile(
 
 
 @lru_cache(maxsize=1)
-def known_companies() -> dict[str, str]:
-    """Folded name or alias -> canonical name, from models/companies.tsv."""
+def lexicon_forms() -> dict[str, str]:
+    """Name or alias as written -> canonical name, from models/companies.tsv."""
     table: dict[str, str] = {}
     path = MODELS / "companies.tsv"
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -90,8 +90,14 @@ def known_companies() -> dict[str, str]:
             continue
         name, _, aliases = line.partition("\t")
         for form in [name, *filter(None, aliases.split("|"))]:
-            table[fold_name(form)] = name
+            table[form] = name
     return table
+
+
+@lru_cache(maxsize=1)
+def known_companies() -> dict[str, str]:
+    """Folded name or alias -> canonical name."""
+    return {fold_name(form): name for form, name in lexicon_forms().items()}
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +118,7 @@ def _company_id(key: str) -> str:
 
 _ARTICLE = re.compile(r"^(?i:the|der|die|das|le|la|l'|l’)\s+")
 _POSSESSIVE_END = re.compile(r"(?:'s|’s)$")
-_LEGAL_FORM_DOT = re.compile(r"\b(Ltd|Inc|Co|Corp|S\.A|S\.p\.A|N\.V|B\.V|SE|AG)\.$")
+_LEGAL_FORM_DOT = re.compile(r"\b(Ltd|Inc|Co|Corp|S\.A|S\.p\.A|N\.V|B\.V)\.$")  # abbreviations; "AG." ends a sentence
 
 
 def clean_name(text: str) -> str:
@@ -141,7 +147,8 @@ def is_company_name(name: str, context_before: str, context_after: str, in_cue_l
                     is_place) -> bool:
     """Does the evidence say this name is a business?"""
     folded = fold_name(name)
-    if not name or len(folded) < 2 or not (name[0].isupper() or name[0].isdigit() or _CAMEL.match(name)):
+    if not name or len(folded) < 2 or not (name[0].isupper() or name[0].isdigit() or _CAMEL.match(name)
+                                             or _is_known_or_unit(name)):  # "thyssenkrupp Steel Europe AG"
         return False
     if re.search(r"[;:!?]", name) or re.search(r",(?!\s*(Ltd|Inc|KG)\b)", name):
         return False
@@ -160,7 +167,25 @@ def is_company_name(name: str, context_before: str, context_after: str, in_cue_l
 
 
 _LIST_END = re.compile(r"[.;:!?]\s|\.$|\s(to|in|for|with|zu|um|in|für|mit|pour|avec|dans)\s")
-_CAPITALISED_RUN = re.compile(r"[A-Z][\w.&'\-]*(?:\s+(?:of\s+)?[A-Z][\w.&'\-]*){0,4}")
+# words after a known firm's name that make the run one of its units ("Airbus Helicopters", "IBM France")
+_UNIT_WORD = re.compile(r"(?i:europe|europa|international|helicopters|trucks|studios?)")
+
+
+@lru_cache(maxsize=1)
+def _name_runs() -> re.Pattern[str]:
+    """Capitalised runs of up to five words; a firm of the lexicon written in lower case opens one too
+    ("thyssenkrupp Steel Europe AG", "duisport")."""
+    lower = sorted({form.split()[0] for form in lexicon_forms() if form[:1].islower()})
+    opening = "|".join([r"[A-Z]", *(rf"(?<!\w){re.escape(word)}(?!\w)" for word in lower)])
+    return re.compile(rf"(?:{opening})[\w.&'\-]*(?:\s+(?:of\s+)?[A-Z][\w.&'\-]*){{0,4}}")
+
+
+def _names_firm_or_unit(words: list[str], is_place) -> bool:
+    """Whether the words name a known firm, or a known firm and then its unit's places or business words."""
+    for j in range(len(words), 0, -1):
+        if fold_name(" ".join(words[:j])) in known_companies():
+            return all(is_place(w) or BUSINESS_WORDS.fullmatch(w) or _UNIT_WORD.fullmatch(w) for w in words[j:])
+    return False
 
 
 # the name that opens a list item: words up to the first lower-case one that joins no name
@@ -198,16 +223,15 @@ def find_companies(text: str, sentences, entities, is_place) -> list[tuple[int, 
     for sent, found_cues in zip(sentences, cues):  # "das Logistikunternehmen Yuxinou", "the carmaker Geely"
         for m in DESCRIBED_NAME.finditer(text, sent.start, sent.end) if 1 in found_cues else ():
             candidates.setdefault(m.span(2), False)
-    known = known_companies()
-    for sent in sentences:  # lexicon hits the NER missed: a whole capitalised run, or its end after a
-        # descriptor (`_DESCRIPTOR_PREFIX`); never a word inside a longer name ("Continental Bridge")
-        for m in _CAPITALISED_RUN.finditer(text, sent.start, sent.end):
+    for sent in sentences:  # lexicon hits the NER missed: a whole capitalised run (a firm or its unit), or
+        # its end after a descriptor (`_DESCRIPTOR_PREFIX`); never a word inside a longer name ("Continental Bridge")
+        for m in _name_runs().finditer(text, sent.start, sent.end):
             words = m.group().split()
             for i in range(len(words)):
                 if i and not _DESCRIPTOR_PREFIX.fullmatch(" ".join(words[:i])):
                     continue
-                sub = " ".join(words[i:])
-                if fold_name(sub) in known:
+                if _names_firm_or_unit(words[i:], is_place):
+                    sub = " ".join(words[i:])
                     s = m.start() + m.group().index(sub)
                     candidates.setdefault((s, s + len(sub)), False)
     found: list[tuple[int, int, str]] = []
@@ -252,15 +276,19 @@ def _coordinated_parts(text: str, start: int, end: int) -> list[tuple[int, int]]
 
 def group_document_companies(surfaces: list[str]) -> dict[str, str]:
     """Surface -> the company id of one document: forms that share a key, or whose key's tokens
-    start with another's ("ThyssenKrupp" ~ "ThyssenKrupp Steel"), are one company; an alias in
-    parentheses joins the name before it (handled by the caller's order)."""
+    start with another's ("ThyssenKrupp" ~ "ThyssenKrupp Steel"), are one company, unless the rest
+    names a second firm: a joint venture ("BMW Brilliance Automotive") is a company of its own. An
+    alias in parentheses joins the name before it (handled by the caller's order)."""
     keys = {s: company_key(s) for s in surfaces}
     ordered = sorted(set(keys.values()), key=lambda k: (len(k.split()), k))
+    known = known_companies()
     root: dict[str, str] = {}
     for key in ordered:
         tokens = key.split()
         root[key] = next((r for r in ordered if r in root and root[r] == r and len(r.split()) < len(tokens)
-                          and tokens[:len(r.split())] == r.split()), key)
+                          and tokens[:len(r.split())] == r.split()
+                          and not any(" ".join(tokens[len(r.split()):j]) in known
+                                      for j in range(len(r.split()) + 1, len(tokens) + 1))), key)
     return {s: _company_id(root[k]) for s, k in keys.items()}
 
 
