@@ -171,17 +171,32 @@ _LIST_END = re.compile(r"[.;:!?]\s|\.$|\s(to|in|for|with|zu|um|in|für|mit|pour|
 _UNIT_WORD = re.compile(r"(?i:europe|europa|international|helicopters|trucks|studios?)")
 
 
+_RUN_REST = r"[\w.&'\-]*(?:\s+(?:of\s+)?[A-Z][\w.&'\-]*){0,4}"  # of a word, then up to four capitalised ones
+_CAPITALISED_RUN = re.compile("[A-Z]" + _RUN_REST)
+
+
 @lru_cache(maxsize=1)
-def _name_runs() -> re.Pattern[str]:
-    """Capitalised runs of up to five words; a firm of the lexicon written in lower case opens one too
-    ("thyssenkrupp Steel Europe AG", "duisport")."""
-    lower = sorted({form.split()[0] for form in lexicon_forms() if form[:1].islower()})
-    opening = "|".join([r"[A-Z]", *(rf"(?<!\w){re.escape(word)}(?!\w)" for word in lower)])
-    return re.compile(rf"(?:{opening})[\w.&'\-]*(?:\s+(?:of\s+)?[A-Z][\w.&'\-]*){{0,4}}")
+def _lower_case_brands() -> tuple[str, ...]:
+    return tuple(sorted({form.split()[0] for form in lexicon_forms() if form[:1].islower()}))
+
+
+@lru_cache(maxsize=1)
+def _runs_with_brands() -> re.Pattern[str]:
+    """`_CAPITALISED_RUN`, or a lower-case brand of the lexicon, opening a run ("thyssenkrupp Steel Europe AG");
+    twice as slow, so only for texts that hold such a brand."""
+    brands = "|".join(map(re.escape, _lower_case_brands()))
+    return re.compile(rf"(?:[A-Z]|\b(?:{brands})(?!\w))" + _RUN_REST)
+
+
+@lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    return frozenset(key.split()[0] for key in known_companies())
 
 
 def _names_firm_or_unit(words: list[str], is_place) -> bool:
     """Whether the words name a known firm, or a known firm and then its unit's places or business words."""
+    if fold_name(words[0]) not in _first_words():
+        return False  # most runs: no listed name starts with their first word
     for j in range(len(words), 0, -1):
         if fold_name(" ".join(words[:j])) in known_companies():
             return all(is_place(w) or BUSINESS_WORDS.fullmatch(w) or _UNIT_WORD.fullmatch(w) for w in words[j:])
@@ -223,9 +238,10 @@ def find_companies(text: str, sentences, entities, is_place) -> list[tuple[int, 
     for sent, found_cues in zip(sentences, cues):  # "das Logistikunternehmen Yuxinou", "the carmaker Geely"
         for m in DESCRIBED_NAME.finditer(text, sent.start, sent.end) if 1 in found_cues else ():
             candidates.setdefault(m.span(2), False)
+    runs = _runs_with_brands() if any(brand in text for brand in _lower_case_brands()) else _CAPITALISED_RUN
     for sent in sentences:  # lexicon hits the NER missed: a whole capitalised run (a firm or its unit), or
         # its end after a descriptor (`_DESCRIPTOR_PREFIX`); never a word inside a longer name ("Continental Bridge")
-        for m in _name_runs().finditer(text, sent.start, sent.end):
+        for m in runs.finditer(text, sent.start, sent.end):
             words = m.group().split()
             for i in range(len(words)):
                 if i and not _DESCRIPTOR_PREFIX.fullmatch(" ".join(words[:i])):
