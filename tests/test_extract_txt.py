@@ -110,7 +110,10 @@ def test_extract_txt_paragraph_spans_cover_text(prefix):
         ("Monday, 19 April 2023", "2023-04-19", "day"),
         ("Date: March 2019", "2019-03", "month"),
         ("By Li Wei | chinadaily.com.cn | Updated: 2023-04-19 08:12", "2023-04-19", "day"),
+        ("15.09.2023 – Von Sebastian Reuter", "2023-09-15", "day"),  # a byline beside the date
+        ("**China im Fokus** | Wirtschaft & Städte | 23.11.2023", "2023-11-23", "day"),  # the date's own segment
         ("Delegations from both cities met on 5 May 2021 in the city hall", None, None),
+        ("Am 15.09.2023 unterzeichnet von Max Muster", None, None),  # a sentence, not a byline
     ],
 )
 def test_extract_txt_header_dateline(line, published, precision):

@@ -20,6 +20,8 @@ _LABEL = re.compile(
 _AGENCY_DATELINE = re.compile(r"^[A-ZÄÖÜÉÈ][A-ZÄÖÜÉÈ .'’/-]{2,40},\s+")  # "BELFAST, 21 October 2016 (…)"
 _DOMAIN = re.compile(r"^(https?://)?([\w-]+\.)+[a-z]{2,}(/\S*)?$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”»)]?$")
+_SEGMENT_BREAK = re.compile(r"[|·•]")
+_BYLINE = re.compile(r"\s*[–—,-]?\s*(?i:von|by|par)\s+[A-ZÄÖÜÉ][\w.'’-]+(?:\s+[A-ZÄÖÜÉ][\w.'’-]+){0,3}\s*[–—,-]?\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +63,12 @@ def read_dateline(line: str) -> tuple[DateMatch, int] | None:
     label = _LABEL.search(line[: date.start] + " ")
     if label:
         return date, 0 if label["published"] else 2 if label["updated"] else 1
-    rest = _TIME.sub(" ", line[: date.start] + " " + line[date.end :])
-    if len(re.findall(r"\w+", rest)) <= 2 and len(line) <= 40:
+    # the date's own segment of a meta line ("China im Fokus | Wirtschaft | 23.11.2023"), a byline beside it dropped
+    start = max((m.end() for m in _SEGMENT_BREAK.finditer(line, 0, date.start)), default=0)
+    stop = next((m.start() for m in _SEGMENT_BREAK.finditer(line, date.end)), len(line))
+    before, after = ("" if _BYLINE.fullmatch(part) else part for part in (line[start:date.start], line[date.end:stop]))
+    rest = _TIME.sub(" ", before + " " + after)
+    if len(re.findall(r"\w+", rest)) <= 2 and len(before) + len(date.text) + len(after) <= 40:
         return date, 1
     return None
 
