@@ -167,12 +167,10 @@ def is_company_name(name: str, context_before: str, context_after: str, in_cue_l
 
 
 _LIST_END = re.compile(r"[.;:!?]\s|\.$|\s(to|in|for|with|zu|um|in|für|mit|pour|avec|dans)\s")
-# words after a known firm's name that make the run one of its units ("Airbus Helicopters", "IBM France")
-_UNIT_WORD = re.compile(r"(?i:europe|europa|international|helicopters|trucks|studios?)")
-
-
 _RUN_REST = r"[\w.&'\-]*(?:\s+(?:of\s+)?[A-Z][\w.&'\-]*){0,4}"  # of a word, then up to four capitalised ones
 _CAPITALISED_RUN = re.compile("[A-Z]" + _RUN_REST)
+# besides places and business words, words after a known firm's name that make the run one of its units
+_UNIT_WORD = re.compile(r"(?i:europe|europa|international|helicopters|trucks|studios?)")
 
 
 @lru_cache(maxsize=1)
@@ -183,7 +181,7 @@ def _lower_case_brands() -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _runs_with_brands() -> re.Pattern[str]:
     """`_CAPITALISED_RUN`, or a lower-case brand of the lexicon, opening a run ("thyssenkrupp Steel Europe AG");
-    twice as slow, so only for texts that hold such a brand."""
+    about twice as slow, so only for texts that hold such a brand."""
     brands = "|".join(map(re.escape, _lower_case_brands()))
     return re.compile(rf"(?:[A-Z]|\b(?:{brands})(?!\w))" + _RUN_REST)
 
