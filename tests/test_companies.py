@@ -6,11 +6,13 @@ import pytest
 from pipeline.analyse import _company_ids
 from pipeline.annotate import Entity, Sentence
 from pipeline.link.companies import (
+    _names_firm_or_unit,
     clean_name,
     consolidate_companies,
     find_companies,
     group_document_companies,
     is_company_name,
+    lexicon_forms,
 )
 
 
@@ -124,3 +126,9 @@ def test_a_sentence_end_after_a_legal_form_is_no_part_of_the_name():
 def test_a_joint_venture_naming_a_second_firm_is_a_company_of_its_own():
     ids = group_document_companies(["BMW AG", "BMW Brilliance Automotive Ltd.", "BMW Brilliance", "BMW Group"])
     assert ids["BMW AG"] == ids["BMW Group"] != ids["BMW Brilliance Automotive Ltd."] == ids["BMW Brilliance"]
+
+
+def test_every_listed_name_is_found_as_a_whole_run():
+    """Also hyphenated and dotted ones, which folding splits or trims ("Mercedes-Benz", "J.P. Morgan")."""
+    assert [form for form in lexicon_forms() if not _names_firm_or_unit(form.split(), no_place)] == []
+    assert companies_in("Mercedes-Benz und Rolls-Royce bauen in Shenyang.", "de") == ["Mercedes-Benz", "Rolls-Royce"]

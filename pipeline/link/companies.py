@@ -188,12 +188,13 @@ def _runs_with_brands() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _first_words() -> frozenset[str]:
-    return frozenset(key.split()[0] for key in known_companies())
+    """The first word of every listed name, folded as a word alone ("j.p" of "j.p. morgan")."""
+    return frozenset(fold_name(key.split(" ", 1)[0]) for key in known_companies())
 
 
 def _names_firm_or_unit(words: list[str], is_place) -> bool:
     """Whether the words name a known firm, or a known firm and then its unit's places or business words."""
-    if fold_name(words[0]) not in _first_words():
+    if fold_name(words[0]).split(" ", 1)[0] not in _first_words():  # folding splits "Mercedes-Benz"
         return False  # most runs: no listed name starts with their first word
     for j in range(len(words), 0, -1):
         if fold_name(" ".join(words[:j])) in known_companies():
