@@ -32,8 +32,8 @@ FUNCTION_WORDS = {
     "de": "der die das und mit von für den dem ist sich ein eine einer auf nicht auch zu im wird wurde sind werden "
           "bei nach aus zwischen über zum zur",
     "fr": "le la les du et est une pour dans qui que sur avec aux au par sont ont cette été entre ses leur il",
-    "other": "el los las del por con una para y het een zijn niet wordt ook che gli della sono uma não são dos nas "
-             "também di ha e nel alla delle dei um",
+    "other": "el los las del por con una para het een zijn niet wordt ook che gli della sono uma não são dos nas "
+             "também di ha e nel alla delle dei",  # not "y" (French "il y a") nor "um" (German "um 11 Uhr")
 }
 _FUNCTION_LANGUAGE = {word: lang for lang, words in FUNCTION_WORDS.items() for word in words.split()}
 SURE_WORDS = 8  # at least this many words,
@@ -129,15 +129,24 @@ def assign_languages(doc: TextDoc) -> TextDoc:
 
     A paragraph keeps the language detected in it when the detector is sure enough, so a French disclaimer in an
     English text stays French; otherwise, as for a date, a name or a heading full of names, it takes the document's.
-    Boilerplate paragraphs are tagged but do not vote."""
+    Boilerplate paragraphs are tagged but do not vote. Short analysed paragraphs (fewer than SURE_WORDS words) take
+    the language the longer ones vote for without asking the detector: on a byline or a heading of names it errs
+    more often than it finds another language, and it is the slowest part of the stage. Only a document of short
+    paragraphs has them detected and voting."""
     texts = [doc.text[p.start:p.end] for p in doc.paragraphs] or [doc.text]
     letters = [count_letters(text) for text in texts]
     words = [WORD.findall(text) for text in texts]
-    detected = [_detect(*args) for args in zip(texts, letters, words)]
     voters = [i for i, p in enumerate(doc.paragraphs) if not p.boilerplate] or range(len(texts))
-    language, score = vote_language([(*detected[i], letters[i]) for i in voters])
+    short = {i for i in voters if len(words[i]) < SURE_WORDS and letters[i] >= MIN_LETTERS}
+    detected: list[tuple[str, float] | None] = [
+        None if i in short else _detect(*args) for i, args in enumerate(zip(texts, letters, words))]
+    language, score = vote_language([(*detected[i], letters[i]) for i in voters if i not in short])
+    if language == "und" and short:
+        for i in short:
+            detected[i] = _detect(texts[i], letters[i], words[i])
+        language, score = vote_language([(*detected[i], letters[i]) for i in voters])
     paragraphs = tuple(
-        tag_paragraph(p, *found, len(found_words), language, score)
+        tag_paragraph(p, *(found or (language, score)), len(found_words), language, score)
         for p, found, found_words in zip(doc.paragraphs, detected, words)
     )
     return dataclasses.replace(doc, language=language, language_score=score, paragraphs=paragraphs)
