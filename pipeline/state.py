@@ -9,6 +9,7 @@ import operator
 import os
 import pickle
 import shutil
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,42 +34,83 @@ def make_key(*parts: str) -> str:
 
 
 class Cache:
-    """Pickled stage results under `out/.cache/`, written atomically, keyed by content + fingerprint."""
+    """Pickled stage results in one SQLite file under `out/.cache/`, keyed by content + fingerprint.
+
+    One database, not a file per result: storing a result is an INSERT where a file took a mkdir, an open
+    and a rename (in a full run of 1,000 documents the parent's CPU for the 2,000 writes fell from 0.5-0.9 s
+    to 0.4-0.5 s, most of it now pickling), and 10,000 documents leave one file instead of 20,000.
+    SQLite's journal keeps the file whole when a run is killed; a damaged file is replaced by an empty one."""
+
+    FILE = "results.sqlite"
 
     def __init__(self, out: Path):
         self.root = out / ".cache"
-
-    def _path(self, key: str) -> Path:
-        return self.root / key[:2] / f"{key}.pkl"
+        self._db: sqlite3.Connection | None = None
 
     def get(self, key: str | None):
-        if not key:
+        if not key or not self._exists():
             return None
         try:
-            with open(self._path(key), "rb") as fh:
-                return pickle.load(fh)
-        except Exception:  # missing, cut short by a crash, or written by an incompatible version: recompute
+            row = self._execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
+            return pickle.loads(row[0]) if row else None
+        except Exception:  # written by an incompatible version, or unreadable: recompute
             return None
 
     def put(self, key: str, value) -> None:
-        path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        self._execute("INSERT OR REPLACE INTO results VALUES (?, ?)",
+                      (key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+
+    def keys(self) -> set[str]:
+        return {key for key, in self._execute("SELECT key FROM results")} if self._exists() else set()
 
     def prune(self, keep: set[str]) -> None:
         """Drop entries the just published snapshot does not refer to (deleted or changed files, older
-        fingerprints) and temporary files of killed runs. Readers never need the cache: tables live in snapshots."""
+        fingerprints) and anything else under `.cache/` (the file-per-result layout of earlier versions).
+        Readers never need the cache: tables live in snapshots."""
         if not self.root.exists():
             return
-        for sub in self.root.iterdir():
-            for file in sub.iterdir():
-                if file.suffix != ".pkl" or file.stem not in keep:
-                    file.unlink(missing_ok=True)
-            if not any(sub.iterdir()):
-                shutil.rmtree(sub, ignore_errors=True)
+        drop = [(key,) for key in self.keys() - keep]
+        if drop:
+            db = self._connect()
+            db.execute("BEGIN")
+            db.executemany("DELETE FROM results WHERE key = ?", drop)
+            db.execute("COMMIT")
+            db.execute("PRAGMA incremental_vacuum")
+        self.close()
+        for entry in self.root.iterdir():
+            if entry.name != self.FILE:
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _exists(self) -> bool:
+        return self._db is not None or (self.root / self.FILE).exists()
+
+    def _execute(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
+        """Run one statement (autocommit); a file that is not a database, or a damaged one, starts afresh."""
+        try:
+            return self._connect().execute(sql, params)
+        except sqlite3.DatabaseError:
+            self.close()
+            for suffix in ("", "-wal"):
+                (self.root / (self.FILE + suffix)).unlink(missing_ok=True)
+            return self._connect().execute(sql, params)
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.root.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.root / self.FILE, isolation_level=None)
+            self._db = db
+            for pragma in ("auto_vacuum = INCREMENTAL",  # takes effect in a new file; prune gives pages back
+                           "locking_mode = EXCLUSIVE",  # one run at a time (the run lock); no -shm file, so the
+                           "journal_mode = WAL",  # write-ahead log also works on network file systems
+                           "synchronous = NORMAL"):  # a crash may lose the last results, never the file
+                db.execute(f"PRAGMA {pragma}")
+            db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID")
+        return self._db
 
 
 @dataclass(frozen=True, slots=True)

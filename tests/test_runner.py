@@ -216,6 +216,32 @@ def test_runner_max_bytes_from_the_command_line(corpus, tmp_path, capsys):
     assert "1 skipped" in capsys.readouterr().out
 
 
+def test_cache_stores_reads_and_survives_a_damaged_file(tmp_path):
+    cache = Cache(tmp_path)
+    assert cache.get("k1") is None and cache.keys() == set()
+    cache.put("k1", {"text": "Bremen"})
+    cache.put("k1", {"text": "Dalian"})  # a key is written again when its result is recomputed
+    cache.close()
+    assert Cache(tmp_path).get("k1") == {"text": "Dalian"}
+    (tmp_path / ".cache" / Cache.FILE).write_bytes(b"not a database" * 100)
+    damaged = Cache(tmp_path)
+    assert damaged.get("k1") is None
+    damaged.put("k2", "text")  # starts afresh instead of failing the run
+    assert damaged.keys() == {"k2"}
+
+
+def test_cache_prune_removes_the_file_per_result_layout_of_earlier_versions(tmp_path):
+    old = tmp_path / ".cache" / "ab"
+    old.mkdir(parents=True)
+    (old / "ab12.pkl").write_bytes(b"")
+    cache = Cache(tmp_path)
+    cache.put("keep", 1)
+    cache.put("drop", 2)
+    cache.prune({"keep"})
+    assert [p.name for p in (tmp_path / ".cache").iterdir()] == [Cache.FILE]
+    assert Cache(tmp_path).keys() == {"keep"}
+
+
 def test_runner_cache_keeps_exactly_what_the_published_snapshot_needs(corpus, tmp_path):
     out = tmp_path / "out"
     run(corpus, out)
@@ -225,8 +251,9 @@ def test_runner_cache_keeps_exactly_what_the_published_snapshot_needs(corpus, tm
     run(corpus, out)
     manifest = read_manifest(resolve_snapshot(out))
     needed = {key for e in manifest.values() for key in (e.text_key, e.analysis_key) if key}
-    stored = {p.stem for p in (out / ".cache").rglob("*") if p.is_file()}
-    assert stored == needed and all(Cache(out).get(key) is not None for key in needed)
+    assert sorted(p.name for p in (out / ".cache").iterdir()) == [Cache.FILE]  # the killed run's file is gone
+    cache = Cache(out)
+    assert cache.keys() == needed and all(cache.get(key) is not None for key in needed)
 
 
 def test_runner_rerun_without_changes_loads_no_nlp_library(corpus, tmp_path):
