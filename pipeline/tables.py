@@ -118,7 +118,10 @@ def _csv_cell(value):
         return ""
     if isinstance(value, float):
         return repr(round(value, 6))
-    return json.dumps(list(value), ensure_ascii=False)
+    return _JSON_LIST(list(value))
+
+
+_JSON_LIST = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps builds an encoder per call for this option
 
 
 def write_table(folder: Path, name: str, rows) -> None:
