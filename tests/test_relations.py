@@ -143,6 +143,19 @@ def test_places_small_town_is_a_place_beside_its_country(lang, text, town):
     assert town in {name for _, name in places_of(text, lang)}
 
 
+@pytest.mark.parametrize("lang, text, linked", [
+    ("fr", "Grenoble compte plusieurs jumelages.\n\nVille\tPays\tDepuis\nEssen\tAllemagne\t1975", True),
+    ("en", "Bremen is twinned with Nice, France, and with Riga.", True),
+    ("de", "Zu den Partnerstädten zählen Kassel (1954) und Essen (1979).", True),
+    ("de", "Nach dem Essen besuchte die Delegation den Hafen von Kassel.", False),
+    ("en", "Kassel's mayor found the food nice. Phoenix Contact opened an office there.", False),
+])
+def test_places_a_name_that_is_also_a_word_needs_a_listing(lang, text, linked):
+    """Essen, Nice, Phoenix: untagged, a place only beside its country, with its year or in a list of places."""
+    names = {name for _, name in places_of(text, lang)}
+    assert bool(names & {"Essen", "Nice", "Phoenix"}) is linked
+
+
 def test_places_german_noun_after_its_article_is_no_place():
     text = "Der Partnerschaftsvertrag mit Kassel soll einen Passus zum Jugendaustausch enthalten."
     assert [name for _, name in places_of(text, "de")] == ["Kassel"]

@@ -103,13 +103,14 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
             continue  # "the Somme River", "Rhein-Ufer"
         i = sentence_at(start)
         near = set() if i is None else countries_in(i)
-        place = _resolve(gazetteer, text[start:end], near, label)
+        word_too = label != "LOC" and gazetteer.needs_context(text[start:end])  # "Essen<TAB>Allemagne"
+        place = _resolve(gazetteer, text[start:end], near, "LOC" if word_too else label)
         if place is None or place.kind == "country":
             continue
         if label is None and language_at(start) == "de" and _ARTICLE_BEFORE.search(text, max(0, start - 8), start) \
                 and not gazetteer.is_own_name(text[start:end], place):
             continue  # "einen Passus": a German noun after its article, not El Paso by another name
-        if label != "LOC" and place.kind == "city" and (place.population or 0) < MIN_UNTAGGED_POPULATION \
+        if label != "LOC" and (word_too or place.kind == "city" and (place.population or 0) < MIN_UNTAGGED_POPULATION) \
                 and not _is_listed_place(text, start, end, found, gazetteer, place):
             continue
         found.append(PlaceSpan(start, end, place))

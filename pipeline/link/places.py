@@ -126,6 +126,12 @@ class Gazetteer:
         key = fold_name(name)
         return any((place.place_id, True) in self.index.get(k, ()) for k in (key, split_kind(key)[0]))
 
+    def needs_context(self, name: str) -> bool:
+        """Whether a name is as often a word ("Essen", "Nice", "Phoenix"): a place only where the NER tags it
+        so or the text lists it as one (`place_mentions._is_listed_place`)."""
+        key = fold_name(name)
+        return key in self.ner_only or split_kind(key)[0] in self.ner_only
+
     def country_code(self, name: str) -> str | None:
         """ISO2 of a country name or adjective in en/de/fr ('Deutschland', 'chinesische', 'Hongrie')."""
         return self.countries.get(fold_name(name))
@@ -159,7 +165,7 @@ class Gazetteer:
                 continue  # what resolve would find nothing for
             if key in self.countries or (kind == "city" and key not in self.index):
                 continue  # "Stadt Köln", "Zhengzhou Municipality": the span is the name alone
-            if self.resolve(name) is not None:
+            if self.resolve(name, ner_label="LOC") is not None:  # words such as "Essen" too: linking decides
                 return size
         return 0
 
