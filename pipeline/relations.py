@@ -395,6 +395,7 @@ def _continued_list(doc_id, text, sent, start, end, parties, dates, listing) -> 
     if with_partner:
         hub = with_partner[0].place
     found = []
+    last = None  # (end, date) of the partner before: "Shenzhen kam 1997 hinzu, im selben Jahr wie … Antalya"
     for other in (m for m in members if m.place.place_id != hub.place_id):
         if contains(hub, other.place) or contains(other.place, hub) or (
                 other.place.country == hub.country and not with_partner):
@@ -403,6 +404,9 @@ def _continued_list(doc_id, text, sent, start, end, parties, dates, listing) -> 
         unowned = [d for d in dates if not any(_own_date(text, m, [], [d]) for m in members
                                                if m is not other and m.place.place_id != hub.place_id)]
         date = _own_date(text, other, [], dates) or (shared or (unowned if len(unowned) == 1 else [None]))[0]
+        if date is None and last and _SAME_YEAR.search(text, last[0], other.start):
+            date = last[1]
+        last = (other.end, date)
         found.append((Relation(doc_id, hub, other.place, relation, "signed", date.iso if date else None,
                                date.precision if date else None, text[sent.start:sent.end].strip(), sent.start,
                                sent.end, 0.5), False))

@@ -126,6 +126,17 @@ def test_relations_a_list_goes_on_in_the_next_sentence_without_a_relation_word()
     assert pairs[frozenset(("Augsburg", "Nagoya"))].date == "1985"
 
 
+@pytest.mark.parametrize("lang, text, partner, year", [
+    ("de", "Zu den Partnerstädten Nürnbergs zählen Nizza (1954) und Krakau (1979). Shenzhen kam 1997 hinzu, "
+           "im selben Jahr wie das türkische Antalya.", "Antalya", "1997"),
+    ("en", "Bremen has been twinned with Riga since 1984. Dalian followed in 1985, the same year as Gdansk.",
+     "Gdańsk", "1985"),
+])
+def test_relations_a_partner_of_the_same_year_as_the_one_before_takes_its_date(lang, text, partner, year):
+    dated = {name: r.date for pair, r in relations_of(text, lang).items() for name in pair}
+    assert dated[partner] == year
+
+
 def places_of(text: str, lang: str = "en") -> list[tuple[str, str]]:
     """(surface, linked place name) of a one-paragraph text, with places from the gazetteer alone."""
     sentences = tuple(Sentence(s, e, lang, 0) for s, e in split_sentences(text, 0, len(text)))
