@@ -35,8 +35,9 @@ _PARTNER_WORD_BEFORE = re.compile(
     r"(partner\w*|sister cities|twin towns?|twinned with|jumel\w*|Partnerst[aä]dt\w*|Partnerschaft\w*|"
     r"\w*freundschaft\w*|friendship\w*|amitié|\w*vertrag|agreement|accord)\s*:?\s*"
     r"((with|mit|avec)\s+)?((the|die|der|dem|den|le|la|l['’])\s*)?([a-zäöüéè-]+\s+)?$", re.IGNORECASE)
-_LIST_GAP = re.compile(  # "Bourges und Inverness", "Sopot (1995), Tartu", "Sopot since 1995, and with Tartu"
-    r"\s*(\([^)]*\)|(since|seit|depuis|in|en)\s+\d{4})?\s*(,\s*(and|und|et|sowie)?|and|und|et|sowie)\s*"
+_LIST_GAP = re.compile(  # "Bourges und Inverness", "Sopot (1995), Tartu", "Sopot since 1995, and with Tartu",
+    # "Amagasaki since 1959; Bourges"
+    r"\s*(\([^)]*\)|(since|seit|depuis|in|en)\s+\d{4})?\s*(,\s*(and|und|et|sowie)?|;|and|und|et|sowie)\s*"
     r"((with|mit|avec)\s+)?((the|die|der|dem|den|le|la|l['’])\s*)?([a-zäöüéè-]+\s+)?")
 MIN_UNTAGGED_POPULATION = 100_000
 # A city's own government signs for it: the place in "City of Edinburgh Council" is a party.
