@@ -137,6 +137,15 @@ def test_relations_a_partner_of_the_same_year_as_the_one_before_takes_its_date(l
     assert dated[partner] == year
 
 
+@pytest.mark.parametrize("text, status, date", [
+    ("Limoges prévoit de signer en 2019 une charte d'amitié avec Arita.", "proposed", None),
+    ("Limoges a signé en 2019 une charte d'amitié avec Arita.", "signed", "2019"),
+])
+def test_relations_a_signing_planned_in_french_does_not_date_the_pair(text, status, date):
+    r = relations_of(text, "fr", published="2018-06-01")[frozenset(("Limoges", "Arita"))]
+    assert (r.status, r.date) == (status, date)
+
+
 def places_of(text: str, lang: str = "en") -> list[tuple[str, str]]:
     """(surface, linked place name) of a one-paragraph text, with places from the gazetteer alone."""
     sentences = tuple(Sentence(s, e, lang, 0) for s, e in split_sentences(text, 0, len(text)))
