@@ -173,6 +173,7 @@ NOT_DATES = [
     ("de", "in den letzten Jahren"),
     ("de", "rund 2000 Besucher"),
     ("de", "zum Fest kamen bereits 2000 Gäste"),
+    ("de", "Der Bürgermeister wird 60 Jahre alt."),  # no twinning word: an age
     ("fr", "Mars est une planète et 2000 habitants"),
 ]
 
@@ -279,3 +280,13 @@ def test_dates_every_match_holds_what_its_rule_is_skipped_without(lang):
                                             ("fr", "en novembre prochain")])
 def test_dates_future_expressions_are_marked_future(lang, text):
     assert [m.kind for m in find_dates(text, lang, "2021-01-04")] == ["future"]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), [
+    ("de", "Die Städtepartnerschaft zwischen Essen und Changzhou wird 30 Jahre alt.", ("30 Jahre alt", "1994")),
+    ("en", "The twinning of Leeds and Dortmund turns 55 this year.", ("55", "1969")),
+    ("fr", "Le jumelage entre Rennes et Jinan fête ses 30 ans.", ("30 ans", "1994")),
+])
+def test_dates_a_partnership_turning_n_years_old_is_an_anniversary(lang, text, expected):
+    found = [(d.text, d.iso) for d in find_dates(text, lang, "2024-05-14") if d.kind == "anniversary"]
+    assert found == [expected]

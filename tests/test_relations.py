@@ -146,6 +146,11 @@ def test_relations_a_signing_planned_in_french_does_not_date_the_pair(text, stat
     assert (r.status, r.date) == (status, date)
 
 
+def test_relations_an_anniversary_dates_the_pair_not_the_day_it_is_celebrated():
+    text = "Heute ist das Rathaus ein Museum, und die Städtepartnerschaft zwischen Kiel und Qingdao wird 20 Jahre alt."
+    assert relations_of(text, "de", published="2024-05-14")[frozenset(("Kiel", "Qingdao"))].date == "2004"
+
+
 def places_of(text: str, lang: str = "en") -> list[tuple[str, str]]:
     """(surface, linked place name) of a one-paragraph text, with places from the gazetteer alone."""
     sentences = tuple(Sentence(s, e, lang, 0) for s, e in split_sentences(text, 0, len(text)))

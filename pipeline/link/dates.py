@@ -408,6 +408,7 @@ def _language_rules(lang: str) -> list[_Rule]:
             (rf"{num}\s+(?P<unit>years|decades)(?=\s+of\b)", anniversary),
             (rf"{num}-year(?:-old|-long)?\s+(?:[\w-]+\s+)?(?:partnership|friendship|twinning|relationship"
              rf"|sister[\s-]+cit(?:y|ies))", anniversary),
+            (rf"\b(?:turns|turned)\s+(?P<d>{num}(?:\s+(?P<unit>years)(?:\s+old)?)?)(?!\w)", anniversary),
         ]
     if lang == "de":
         qual = r"(?:Anfang|Mitte|Ende)\s+"
@@ -434,6 +435,7 @@ def _language_rules(lang: str) -> list[_Rule]:
             (r"(?<![\w.,])(?P<n>\d{1,3}-|[^\W\d_]+?)jährige[nmrs]?\s+\w+", anniversary),
             (r"(?<![\w.,])(?P<n>\d{1,3})\.\s+(?:Jahrestag|Jubiläum|Partnerschaftsjubiläum)", anniversary),
             (rf"\bseit\s+{num}\s+(?P<unit>Jahren|Jahrzehnten)\b", anniversary),
+            (rf"\b(?:wird|werden|wurde|wurden)\s+(?P<d>{num}\s+(?P<unit>Jahre|Jahrzehnte)\s+alt)\b", anniversary),
         ]
     qual = r"(?:(?:à\s+la\s+)?mi-|(?:au\s+)?début\s+|(?:à\s+la\s+)?fin\s+|courant\s+)"
     season = r"(?:printemps|été|automne|hiver)\s+(?:de\s+)?"
@@ -455,6 +457,8 @@ def _language_rules(lang: str) -> list[_Rule]:
         (rf"(?<!\w)(?:les\s+)?{num}\s+(?P<unit>ans|décennies)(?=\s+(?:du|de|des|d['’]))", anniversary),
         (rf"(?<![\w.,])(?P<n>\d{{1,3}}(?:e|è|ème|eme|ième)|{numbers})\s+anniversaire\b", anniversary),
         (rf"(?<!\w)depuis\s+{num}\s+(?P<unit>ans|décennies)(?!\w)", anniversary),
+        (rf"(?<!\w)(?:fête|fêtent|fêtera|fêteront|souffle|soufflent)\s+(?:ses|leurs)\s+(?P<d>{num}\s+(?P<unit>ans))(?!\w)",
+         anniversary),
     ]
 
 
