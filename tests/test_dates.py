@@ -94,6 +94,8 @@ DE = [
     ("gestern unterzeichnet", "2021-01-04", [("gestern", "2021-01-03", "day")]),
     ("vorgestern unterzeichnet", "2021-01-04", [("vorgestern", "2021-01-02", "day")]),
     ("heute unterzeichnet", "2021-01-04", [("heute", "2021-01-04", "day")]),
+    ("die mit Reims, die 1967 besiegelt wurde", None, [("1967", "1967", "year")]),
+    ("das 1986 feierlich unterzeichnete Abkommen", None, [("1986", "1986", "year")]),
     ("letzten Dienstag", "2021-01-07", [("letzten Dienstag", "2021-01-05", "day")]),
     ("am vergangenen Freitag", "2021-01-07", [("vergangenen Freitag", "2021-01-01", "day")]),
     ("am Dienstag", "2021-01-05", [("Dienstag", "2021-01-05", "day")]),
@@ -173,6 +175,7 @@ NOT_DATES = [
     ("de", "in den letzten Jahren"),
     ("de", "rund 2000 Besucher"),
     ("de", "zum Fest kamen bereits 2000 Gäste"),
+    ("de", "rund 2000 Verträge geschlossen"),
     ("de", "Der Bürgermeister wird 60 Jahre alt."),  # no twinning word: an age
     ("fr", "Mars est une planète et 2000 habitants"),
 ]

@@ -101,6 +101,9 @@ _DIRECTIONS = {"last": "last", "this past": "last", "letzten": "last", "vergange
 _DE_YEAR_CUES = ("bereits|schon|erst|zuletzt|dann|später|danach|damals|zuvor|beide|"
                  "unterzeichnete[n]?|schloss(?:en)?|kam(?:en)?|folgte[n]?|besiegelte[n]?|wurde[n]?|war(?:en)?|"
                  "gründete[n]?|vereinbarte[n]?|unterschrieb(?:en)?|beschloss(?:en)?|begann(?:en)?|trat(?:en)?")
+# a year before the participle of a founding ("die 1967 besiegelt wurde", "das 1986 unterzeichnete Abkommen")
+_DE_PARTICIPLES = (r"unterzeichnet\w*|besiegelt\w*|geschlossen\w*|gegründet\w*|begründet\w*|vereinbart\w*|"
+                   r"eingegangen\w*|beschlossen\w*")
 _DE_COUNT_NOUNS = (r"Besucher\w*|Einwohner\w*|Menschen|Euro|Mitarbeiter\w*|Teilnehmer\w*|Gäste|Schüler\w*|"
                    r"Studierende\w*|Kilometer|km|Tonnen|Container|Arbeitsplätze|Unternehmen|Firmen|Stück|"
                    r"Exemplare|Jahre")
@@ -427,6 +430,7 @@ def _language_rules(lang: str) -> list[_Rule]:
             (rf"\b(?:{_DE_YEAR_CUES})\s+(?:(?:bereits|schon|beide|erst|zuletzt|dann|nun)\s+)?(?P<d>{Y})"
              rf"(?!\s+(?:{_DE_COUNT_NOUNS})\b)", _resolve_calendar, _YEAR),
             (rf"\b(?:von|zwischen)\s+(?P<d>{Y}\s*(?:-|–|bis|und)\s*{Y2})", _resolve_calendar, _YEAR),
+            (rf"(?P<d>{Y})\s+(?:(?:offiziell|feierlich|formell)\s+)?(?:{_DE_PARTICIPLES})\b", _resolve_calendar, _YEAR),
             (rf"\b(?P<d>(?P<dir>letzten|vergangenen)\s+{weekday}{daytime})(?!\w)", _resolve_weekday),
             (rf"\b(?:am|diesen)\s+(?P<d>{weekday}{daytime})(?!\w)", _resolve_weekday),
             (rf"\bvor\s+{num}\s+(?P<unit>Jahren|Jahrzehnten)\b", _resolve_years_ago),
