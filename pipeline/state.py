@@ -6,7 +6,6 @@ import copyreg
 import hashlib
 import json
 import operator
-import os
 import pickle
 import shutil
 import sqlite3
