@@ -140,6 +140,8 @@ _NAME_JOINERS = {"of", "and", "und", "de", "du", "des", "la", "le", "et", "&", "
 def _is_known_or_unit(name: str) -> bool:
     """A firm of the lexicon, or one of its units ("Airbus Helicopters", "IBM France")."""
     return fold_name(name) in known_companies() or fold_name(name.split()[0]) in known_companies()
+
+
 LEGAL_TAIL = re.compile(r"^\.?,?\s*(?:Co\.,?\s*)?(?:Ltd\.?|Limited|Inc\.?|KG|AG|GmbH|SE|S\.A\.)(?![\w])")
 
 

@@ -137,7 +137,8 @@ class Gazetteer:
         return self.countries.get(fold_name(name))
 
     def scan(self, text: str) -> list[tuple[int, int, str]]:
-        """Spans of capitalised 1–4 token sequences that name a place (longest first); no stopwords, no countries."""
+        """Spans of capitalised 1–4 token sequences that name a place (longest first); no stopwords, no countries.
+        Names that are also words ("Essen", "Nice") are spans too: linking asks for context (`needs_context`)."""
         words = [(m.start("word"), m.end()) for m in _WORD.finditer(text)]
         spans, after = [], 0  # words before `after` belong to a name found
         for i, (start, _) in enumerate(words):
