@@ -25,10 +25,11 @@ GERMAN_ENV = "PIPELINE_DE_MODEL"
 LABELS = {"GPE": "LOC", "LOC": "LOC", "ORG": "ORG", "PERSON": "PER", "PER": "PER", "FAC": "FAC",
           "NORP": "NORP", "MISC": "MISC", "OTH": "MISC", "COMPANY": "ORG"}
 
-# Legal forms that make a capitalised name a company, whatever the statistical model says.
+# Legal forms that make a capitalised name a company, whatever the statistical model says ("Group" or
+# "Company" alone do not: "the working group"); "Co., Ltd." is a pattern of its own (`_company_patterns`).
 LEGAL_FORMS = ["GmbH", "AG", "SE", "KG", "KGaA", "S.A.", "SA", "SAS", "SARL", "SCA", "S.p.A.", "SpA", "N.V.", "B.V.",
                "plc", "PLC", "Ltd", "Ltd.", "Limited", "Inc", "Inc.", "Corp", "Corp.", "Corporation", "LLC",
-               "Group", "Gruppe", "Groupe", "Holding", "Holdings", "Co.", "Company"]
+               "Holding", "Holdings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +146,7 @@ def _company_patterns(tokenizer) -> list[dict]:
     """Capitalised words (with "-", "&", "(Group)") ending in a legal form: "Ford-Werke GmbH",
     "Wuhan Asia-Europe Logistics Co., Ltd.", "Pirelli & C. S.p.A.". A form is matched as the
     language's tokenizer splits it ("S.p", ".", "A.")."""
-    forms = {tuple(t.text for t in tokenizer(form))
-             for form in set(LEGAL_FORMS) - {"Co.", "Company", "Group", "Gruppe", "Groupe"}}
+    forms = {tuple(t.text for t in tokenizer(form)) for form in LEGAL_FORMS}
     first = {"TEXT": {"REGEX": r"^([A-Z0-9]|[a-z]+[A-Z])[\w&.'’-]*$"}, "IS_STOP": False}
     rest = {"TEXT": {"REGEX": r"^([A-Z0-9][\w&.'’-]*|&|-|\(|\)|and|of|und|de)$"}, "OP": "*"}
     dot = {"ORTH": ".", "OP": "?"}

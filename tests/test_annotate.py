@@ -21,6 +21,7 @@ def test_legal_form_names_become_companies(language, text, company):
 @pytest.mark.parametrize("text, hinted", [
     ("Siemens AG", True), ("a joint venture (GmbH)", True), ("Huawei Technologies Co. ltd", True),
     ("Made in the USA, AGREED by the SEnate", False), ("Sagen Sie es der Agentur", False),
+    ("The working Group met the Company", False),  # no pattern ends in "Group" or "Company"
 ])
 def test_the_rules_only_run_on_texts_with_a_legal_form(text, hinted):
     assert bool(_LEGAL_FORM_HINT.search(text)) is hinted
