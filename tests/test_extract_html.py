@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract import ExtractionError
-from pipeline.extract.html import extract_html
+from pipeline.extract.html import DATE_CONFIG, extract_html, read_title_and_date
 from pipeline.extract.normalize import is_boilerplate
 
 PAGES = Path(__file__).parent / "data" / "html"
@@ -100,6 +100,20 @@ def test_extract_html_paragraph_spans_cover_text(name):
 def test_extract_html_bad_pages_raise(data, message):
     with pytest.raises(ExtractionError, match=f"^{message}$"):
         extract_html(data, "bad")
+
+
+ROOT = Path(__file__).parent.parent
+
+
+@pytest.mark.parametrize("page", sorted([*PAGES.glob("*.html"), *(ROOT / "corpus").rglob("*.html"),
+                                         *(ROOT / "tests" / "gold" / "dev").rglob("*.html")]), ids=lambda p: p.name)
+def test_title_and_date_are_those_of_trafilaturas_metadata(page):
+    """read_title_and_date calls trafilatura's metadata helpers one by one: an upgrade that changes them shows here."""
+    import trafilatura
+    from trafilatura.metadata import extract_metadata
+
+    metadata = extract_metadata(trafilatura.load_html(page.read_bytes()), date_config=DATE_CONFIG)
+    assert read_title_and_date(trafilatura.load_html(page.read_bytes())) == (metadata.title, metadata.date)
 
 
 def test_extract_html_offline_and_deterministic(monkeypatch):

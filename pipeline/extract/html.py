@@ -5,8 +5,10 @@ import re
 from collections.abc import Iterator
 
 import trafilatura
+from htmldate import find_date
 from lxml import etree
-from trafilatura.metadata import extract_metadata
+from trafilatura.metadata import examine_meta, extract_meta_json, extract_title, extract_url
+from trafilatura.settings import Document
 
 from ..records import TextDoc
 from . import MAX_TEXT_CHARS, ExtractionError
@@ -35,7 +37,7 @@ def extract_html(data: bytes, doc_id: str) -> TextDoc:
         raise ExtractionError("HTML has no main content")
     if measure_depth(tree) > MAX_DEPTH:
         raise ExtractionError(f"HTML nested more than {MAX_DEPTH} elements deep: refused")
-    metadata = extract_metadata(tree, date_config=DATE_CONFIG)
+    title, published = read_title_and_date(tree)
     xml = trafilatura.extract(
         tree,  # parsed once: trafilatura works on a copy of it
         output_format="xml",
@@ -48,7 +50,7 @@ def extract_html(data: bytes, doc_id: str) -> TextDoc:
     chunks = [chunk for chunk in map(normalize_text, iter_main_chunks(main)) if chunk] if main is not None else []
     if not chunks:
         raise ExtractionError("HTML has no main content")
-    title = normalize_text(metadata.title) if metadata.title else None
+    title = normalize_text(title) if title else None
     if title and chunks[0].casefold() != title.casefold():
         chunks.insert(0, title)  # as in the text readers, the title opens the text
     text, paragraphs = join_paragraphs(part for chunk in chunks for part in split_boilerplate(chunk.split("\n")))
@@ -56,10 +58,26 @@ def extract_html(data: bytes, doc_id: str) -> TextDoc:
         doc_id=doc_id,
         text=text,
         title=title,
-        published=metadata.date,
-        published_precision="day" if metadata.date else None,
+        published=published,
+        published_precision="day" if published else None,
         paragraphs=paragraphs,
     )
+
+
+def read_title_and_date(tree: etree._Element) -> tuple[str | None, str | None]:
+    """The title and date of trafilatura's `extract_metadata`, without the author, site name, categories, tags
+    and licence it also reads (two thirds of its time): meta tags, then JSON-LD, then the <title>; htmldate
+    with the canonical URL."""
+    metadata = examine_meta(tree)
+    try:
+        metadata = extract_meta_json(tree, metadata)
+    except Exception:  # noqa: BLE001 - as in extract_metadata: a bug in trafilatura's JSON-LD reader
+        pass
+    fields = Document()
+    fields.title = metadata.title or extract_title(tree)
+    fields.date = find_date(tree, **DATE_CONFIG, url=metadata.url or extract_url(tree))
+    fields.clean_and_trim()  # entities, spaces and length, as extract_metadata leaves them
+    return fields.title, fields.date
 
 
 def measure_depth(tree: etree._Element) -> int:
