@@ -32,6 +32,9 @@ _SEPARATORS = re.compile(r"[\s\-‐‑–—/]+")
 _LATIN_NAME = re.compile(r"[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'’ .\-()]*")
 _SHORT_NAME = re.compile(r"(.+?)(?: \(.*\)| (?:am|an der|im|in der|ob der) .+)")
 _WORD = re.compile(r"(?<![\w'’])(?:[dDlL]['’]|[qQ]u['’])?(?P<word>[^\W\d_](?:[\w'’]*\w)?)")  # French d'/l' elided
+# the same, only where the word (not the elision) starts with a capital letter of the Basic Multilingual Plane
+_CAPITALS = "".join(re.escape(ch) for ch in map(chr, range(0x10000)) if ch.isupper() and re.match(r"[^\W\d_]", ch))
+_CAPITALISED_WORD = re.compile(_WORD.pattern.replace(r"(?P<word>[^\W\d_]", f"(?P<word>[{_CAPITALS}]"))
 _JOINERS = frozenset({" ", "-", "‐"})
 
 KIND_WORDS = {
@@ -97,15 +100,7 @@ class Gazetteer:
 
     def resolve(self, name: str, *, near_countries: Sequence[str] = (), ner_label: str | None = None) -> Place | None:
         """The place a name in running text most likely means, or None when it is probably not a place."""
-        if not is_capitalised(name) or ner_label in PERSON_LABELS:
-            return None
-        key = fold_name(name)
-        base, kind = split_kind(key)
-        hits = self.index.get(key) or (self.index.get(base) if kind else None)
-        word = key if key in self.index else base
-        if not hits or not self._is_admissible(word, kind, ner_label):
-            return None
-        candidates = [(self.places[pid], own) for pid, own in hits if own or self._is_plausible_alternate(word, pid)]
+        candidates, kind = self._candidates(name, ner_label)
         if not candidates:
             return None
         near = set(near_countries)
@@ -120,6 +115,18 @@ class Gazetteer:
             return (place.country in near, _kind_score(place.kind, kind), size * weight, own, place.place_id)
 
         return max(candidates, key=rank)[0]
+
+    def _candidates(self, name: str, ner_label: str | None) -> tuple[list[tuple[Place, bool]], str | None]:
+        """(place, is its own name) for every place the name may mean, and the kind word it holds."""
+        if not is_capitalised(name) or ner_label in PERSON_LABELS:
+            return [], None
+        key = fold_name(name)
+        base, kind = split_kind(key)
+        hits = self.index.get(key) or (self.index.get(base) if kind else None)
+        word = key if key in self.index else base
+        if not hits or not self._is_admissible(word, kind, ner_label):
+            return [], kind
+        return [(self.places[pid], own) for pid, own in hits if own or self._is_plausible_alternate(word, pid)], kind
 
     def is_own_name(self, name: str, place: Place) -> bool:
         """Whether `name` is one of the place's own names (not only another's spelling: "Passus" of El Paso)."""
@@ -137,37 +144,38 @@ class Gazetteer:
         return self.countries.get(fold_name(name))
 
     def scan(self, text: str) -> list[tuple[int, int, str]]:
-        """Spans of capitalised 1–4 token sequences that name a place (longest first); no stopwords, no countries.
+        """Spans of capitalised 1–4 word sequences that name a place (longest first); no stopwords, no countries.
         Names that are also words ("Essen", "Nice") are spans too: linking asks for context (`needs_context`)."""
-        words = [(m.start("word"), m.end()) for m in _WORD.finditer(text)]
         spans, after = [], 0  # words before `after` belong to a name found
-        for i, (start, _) in enumerate(words):
-            if i >= after and text[start].isupper():
-                size = self._match_size(text, words, i)
-                if size:
-                    end = words[i + size - 1][1]
+        for m in _CAPITALISED_WORD.finditer(text):
+            start = m.start("word")
+            if start >= after:
+                end = self._name_end(text, start, m.end())
+                if end:
                     spans.append((start, end, text[start:end]))
-                    after = i + size
+                    after = end
         return spans
 
-    def _match_size(self, text: str, words: list[tuple[int, int]], i: int) -> int:
-        start, end = words[i]
+    def _name_end(self, text: str, start: int, end: int) -> int:
+        """The end of the longest name that starts with the word text[start:end], or 0."""
         if fold_name(text[start:end]).split(" ", 1)[0] not in self.heads:
             return 0  # "The", "Mayor": no name (nor kind word) starts with this word
-        longest = 1  # words i and i + 1 form one name when only a space or a hyphen lies between them
-        while longest < MAX_TOKENS and i + longest < len(words) \
-                and text[words[i + longest - 1][1]:words[i + longest][0]] in _JOINERS:
-            longest += 1
-        for size in range(longest, 0, -1):
-            name = text[start:words[i + size - 1][1]]
+        ends = [end]  # the ends of the words that follow, each after one space or hyphen
+        while len(ends) < MAX_TOKENS and text[ends[-1]:ends[-1] + 1] in _JOINERS:
+            word = _WORD.match(text, ends[-1] + 1)
+            if word is None or word.start("word") != ends[-1] + 1:
+                break
+            ends.append(word.end())
+        for end in reversed(ends):
+            name = text[start:end]
             key = fold_name(name)
             base, kind = split_kind(key)
             if key not in self.index and base not in self.index:
                 continue  # what resolve would find nothing for
             if key in self.countries or (kind == "city" and key not in self.index):
                 continue  # "Stadt Köln", "Zhengzhou Municipality": the span is the name alone
-            if self.resolve(name, ner_label="LOC") is not None:  # words such as "Essen" too: linking decides
-                return size
+            if self._candidates(name, "LOC")[0]:  # words such as "Essen" too: linking decides
+                return end
         return 0
 
     def _is_admissible(self, word: str, kind: str | None, ner_label: str | None) -> bool:
