@@ -6,6 +6,7 @@ components the pipeline needs (the NER and our rule component).
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
@@ -94,6 +95,7 @@ def load_nlp(language: str):
     nlp = load_ner(name)
     _register_company_rules()
     nlp.add_pipe("company_rules", after="ner").add_patterns(_company_patterns(nlp.tokenizer))
+    gc.freeze()  # the model lives as long as the process: no full collection need walk it again
     return nlp
 
 

@@ -155,3 +155,11 @@ def test_places_fold_name(name, folded):
 )
 def test_places_split_kind(key, expected):
     assert split_kind(key) == expected
+
+
+def test_the_gazetteer_is_out_of_the_cyclic_collectors_reach(gazetteer):
+    """Built once per process, it is frozen (gc.freeze): full collections in a long run no longer walk it."""
+    import gc
+
+    tracked = {id(o) for o in gc.get_objects()}
+    assert not any(id(hits) in tracked for hits in gazetteer.index.values())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import re
 import unicodedata
 from collections import defaultdict
@@ -302,7 +303,11 @@ def _is_usable_alternate(name: str) -> bool:
 
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    return build_gazetteer()
+    """The process's gazetteer, built once. Like a language model it lives as long as the process, so it is
+    moved out of the cyclic collector's reach (`gc.freeze`): each full collection would walk it again."""
+    gazetteer = build_gazetteer()
+    gc.freeze()
+    return gazetteer
 
 
 def place_by_id(place_id: str) -> Place | None:
