@@ -22,8 +22,11 @@ def analyse(result: DocResult, ann: Annotation, lap) -> None:
     doc = result.doc
     text, doc_id = doc.text, doc.doc_id
     segments = list(iter_segments(doc))
-    dates = [replace(d, start=d.start + s, end=d.end + s)
-             for lang, s, e, _ in segments for d in find_dates(text[s:e], lang, doc.published)]
+    sentences: dict[int, list[tuple[int, int]]] = {}  # per paragraph, its sentences' spans
+    for sent in ann.sentences:
+        sentences.setdefault(sent.paragraph, []).append((sent.start, sent.end))
+    dates = [replace(d, start=d.start + s, end=d.end + s) for lang, s, e, index in segments
+             for d in find_dates(text[s:e], lang, doc.published, [(a - s, b - s) for a, b in sentences.get(index, [])])]
     gazetteer = load_gazetteer()
     companies = find_companies(text, ann.sentences, ann.entities, lambda name: _is_place_name(gazetteer, name))
     company_spans = [(s, e) for s, e, _ in companies]

@@ -229,6 +229,14 @@ def test_dates_matches_are_sorted_non_overlapping_and_point_into_text(lang, text
     assert all(a.end <= b.start for a, b in zip(found, found[1:]))
 
 
+def test_dates_read_only_the_spans_given():
+    text = "Signed on 9 May 2018. Mayors met in 2019. Renewed on 3 March 2023, in Bonn."
+    assert [m.text for m in find_dates(text, "en")] == ["9 May 2018", "2019", "3 March 2023"]
+    found = find_dates(text, "en", spans=[(0, 20), (text.index("Renewed"), len(text))])
+    assert [(m.text, m.start) for m in found] == [("9 May 2018", 10), ("3 March 2023", text.index("3 March"))]
+    assert find_dates(text, "en", spans=[]) == []
+
+
 def test_dates_match_is_frozen():
     match = find_dates("May 9, 2018", "en")[0]
     assert isinstance(match, DateMatch) and match.kind == "absolute"

