@@ -21,12 +21,14 @@ from .triggers import sentence_triggers
 def analyse(result: DocResult, ann: Annotation, lap) -> None:
     doc = result.doc
     text, doc_id = doc.text, doc.doc_id
-    segments = list(iter_segments(doc))
     sentences: dict[int, list[tuple[int, int]]] = {}  # per paragraph, its sentences' spans
     for sent in ann.sentences:
         sentences.setdefault(sent.paragraph, []).append((sent.start, sent.end))
-    dates = [replace(d, start=d.start + s, end=d.end + s) for lang, s, e, index in segments
-             for d in find_dates(text[s:e], lang, doc.published, [(a - s, b - s) for a, b in sentences.get(index, [])])]
+    # each analysed paragraph, its language and its sentences' spans within it
+    segments = [(lang, s, e, [(a - s, b - s) for a, b in sentences.get(index, [])])
+                for lang, s, e, index in iter_segments(doc)]
+    dates = [replace(d, start=d.start + s, end=d.end + s)
+             for lang, s, e, spans in segments for d in find_dates(text[s:e], lang, doc.published, spans)]
     gazetteer = load_gazetteer()
     companies = find_companies(text, ann.sentences, ann.entities, lambda name: _is_place_name(gazetteer, name))
     company_spans = [(s, e) for s, e, _ in companies]
@@ -36,7 +38,7 @@ def analyse(result: DocResult, ann: Annotation, lap) -> None:
     taken = company_spans + [(e.start, e.end) for e in ann.entities if e.label == "ORG"] \
         + [(p.start, p.end) for p in places]  # "Ludwigshafen" names no port
     sectors = [SectorHit(doc_id, letter, term, s + hs, s + he)
-               for lang, s, e, _ in segments for letter, term, hs, he in find_sectors(text[s:e], lang)
+               for lang, s, e, spans in segments for letter, term, hs, he in find_sectors(text[s:e], lang, spans)
                if not any(ts <= s + hs < te for ts, te in taken)]
     lap("link")
     result.relations = extract_relations(doc_id, text, ann.sentences, places, dates, company_spans,

@@ -45,6 +45,14 @@ def test_sectors_ignore_generic_words(lang, text):
     assert find_sectors(text, lang) == []
 
 
+def test_sectors_read_only_the_spans_given():
+    text = "Ports and logistics. Banking grew. Tourism grew."
+    assert [term for _, term, _, _ in find_sectors(text, "en")] == ["Ports", "logistics", "Banking", "Tourism"]
+    hits = find_sectors(text, "en", spans=[(0, 20), (text.index("Tourism"), len(text))])
+    assert [(term, start) for _, term, start, _ in hits] == [("Ports", 0), ("logistics", 10), ("Tourism", 35)]
+    assert find_sectors(text, "en", spans=[]) == []
+
+
 def test_sectors_unknown_language_uses_every_lexicon():
     assert {s for s, *_ in find_sectors("Logistik and tourism et santé", "und")} == {"H", "I", "Q"}
 
