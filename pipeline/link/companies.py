@@ -194,10 +194,14 @@ def _first_words() -> frozenset[str]:
     return frozenset(fold_name(key.split(" ", 1)[0]) for key in known_companies())
 
 
+def _may_open_a_name(word: str) -> bool:
+    """Whether a listed name starts with this word; most words of most runs open none."""
+    return fold_name(word).split(" ", 1)[0] in _first_words()  # folding splits "Mercedes-Benz"
+
+
 def _names_firm_or_unit(words: list[str], is_place) -> bool:
-    """Whether the words name a known firm, or a known firm and then its unit's places or business words."""
-    if fold_name(words[0]).split(" ", 1)[0] not in _first_words():  # folding splits "Mercedes-Benz"
-        return False  # most runs: no listed name starts with their first word
+    """Whether the words (the first `_may_open_a_name`) name a known firm, or a known firm and then its
+    unit's places or business words."""
     for j in range(len(words), 0, -1):
         if fold_name(" ".join(words[:j])) in known_companies():
             return all(is_place(w) or BUSINESS_WORDS.fullmatch(w) or _UNIT_WORD.fullmatch(w) for w in words[j:])
@@ -245,7 +249,7 @@ def find_companies(text: str, sentences, entities, is_place) -> list[tuple[int, 
         for m in runs.finditer(text, sent.start, sent.end):
             words = m.group().split()
             for i in range(len(words)):
-                if i and not _DESCRIPTOR_PREFIX.fullmatch(" ".join(words[:i])):
+                if not _may_open_a_name(words[i]) or i and not _DESCRIPTOR_PREFIX.fullmatch(" ".join(words[:i])):
                     continue
                 if _names_firm_or_unit(words[i:], is_place):
                     sub = " ".join(words[i:])
