@@ -92,7 +92,8 @@ def _prefilter(lang: str) -> Prefilter:
     return Prefilter(_term_patterns(lang))
 
 
-def find_sectors(text: str, lang: str, spans: Sequence[tuple[int, int]] | None = None) -> list[tuple[str, str, int, int]]:
+def find_sectors(text: str, lang: str,
+                 spans: Sequence[tuple[int, int]] | None = None) -> list[tuple[str, str, int, int]]:
     """(section letter, term as in text, start, end) for every lexicon hit; leftmost, then longest term wins,
     and an exclusion row that wins ("chamber of commerce") hides its words.
     A language without a lexicon ('und') is matched against all of them. `spans`, the text's sentences,
