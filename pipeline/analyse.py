@@ -21,11 +21,11 @@ from .triggers import sentence_triggers
 def analyse(result: DocResult, ann: Annotation, lap) -> None:
     doc = result.doc
     text, doc_id = doc.text, doc.doc_id
-    sentences: dict[int, list[tuple[int, int]]] = {}  # per paragraph, its sentences' spans
+    sentence_spans: dict[int, list[tuple[int, int]]] = {}  # paragraph index -> its sentences' spans
     for sent in ann.sentences:
-        sentences.setdefault(sent.paragraph, []).append((sent.start, sent.end))
-    # each analysed paragraph, its language and its sentences' spans within it
-    segments = [(lang, s, e, [(a - s, b - s) for a, b in sentences.get(index, [])])
+        sentence_spans.setdefault(sent.paragraph, []).append((sent.start, sent.end))
+    # each analysed paragraph: language, span, and its sentences' spans within it (dates and sectors read those)
+    segments = [(lang, s, e, [(a - s, b - s) for a, b in sentence_spans.get(index, [])])
                 for lang, s, e, index in iter_segments(doc)]
     dates = [replace(d, start=d.start + s, end=d.end + s)
              for lang, s, e, spans in segments for d in find_dates(text[s:e], lang, doc.published, spans)]
