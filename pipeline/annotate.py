@@ -11,7 +11,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -86,33 +86,29 @@ def model_name(language: str) -> str | None:
     return PACKAGES.get(language)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_nlp(language: str):
-    """The spaCy pipeline for a language, NER only plus the legal-form rules; None when there is none."""
+    """The spaCy pipeline for a language, NER only, plus the legal-form rules as a disabled component that
+    `recognise` runs where they can match; None when there is none."""
     name = model_name(language)
     if not name:
         return None
     nlp = load_ner(name)
-    _register_company_rules()
-    nlp.add_pipe("company_rules", after="ner").add_patterns(_company_patterns(nlp.tokenizer))
+    rules = nlp.add_pipe("entity_ruler", name="company_rules", after="ner", config={"overwrite_ents": True})
+    rules.add_patterns(_company_patterns(nlp.tokenizer))
+    nlp.disable_pipe("company_rules")
     gc.freeze()  # the model lives as long as the process: no full collection need walk it again
     return nlp
 
 
-def _register_company_rules() -> None:
-    """The "company_rules" factory: an EntityRuler that only matches texts holding a legal form. Its token
-    patterns test a regex on every token, which on all texts costs a tenth of what the NER costs."""
-    from spacy.language import Language
-    from spacy.pipeline import EntityRuler
-
-    if Language.has_factory("company_rules"):
-        return
-
-    class CompanyRules(EntityRuler):
-        def __call__(self, doc):
-            return super().__call__(doc) if _LEGAL_FORM_HINT.search(doc.text) else doc
-
-    Language.factory("company_rules", func=lambda nlp, name: CompanyRules(nlp, name, overwrite_ents=True))
+def recognise(nlp, items):
+    """(spaCy Doc, context) for each (text, context) from `load_nlp`'s pipeline. The legal-form rules run only on
+    a text that holds a legal form: their token patterns test a regex on every token, which on all texts costs a
+    tenth of what the NER costs; and the test reads the text itself, not the Doc's (rebuilding that costs more)."""
+    rules = nlp.get_pipe("company_rules")
+    for doc, (text, context) in nlp.pipe(((text, (text, context)) for text, context in items), as_tuples=True,
+                                         batch_size=64):
+        yield (rules(doc) if _LEGAL_FORM_HINT.search(text) else doc), context
 
 
 def load_ner(name: str):
@@ -231,7 +227,7 @@ def annotate(docs: list[TextDoc]) -> list[Annotation]:
         if nlp is None:
             continue
         texts = ((docs[i].text[s:e].replace("\n", " ").replace("\t", " "), (i, s)) for i, s, e in segments)
-        for sdoc, (i, offset) in nlp.pipe(texts, as_tuples=True, batch_size=64):
+        for sdoc, (i, offset) in recognise(nlp, texts):
             for ent in sdoc.ents:
                 label = LABELS.get(ent.label_)
                 if label:
