@@ -230,6 +230,18 @@ def test_cache_stores_reads_and_survives_a_damaged_file(tmp_path):
     assert damaged.keys() == {"k2"}
 
 
+def test_cache_commits_in_batches_and_a_killed_run_loses_only_the_last_batch(tmp_path):
+    killed = ("import os, sys; from pathlib import Path; from pipeline.state import Cache; "
+              "cache = Cache(Path(sys.argv[1])); cache.COMMIT_EVERY = 2; "
+              "[cache.put(f'k{i}', i) for i in range(5)]; os._exit(0)")
+    subprocess.run([sys.executable, "-c", killed, str(tmp_path)], check=True)
+    assert Cache(tmp_path).keys() == {"k0", "k1", "k2", "k3"}  # k4 was not committed yet
+    cache = Cache(tmp_path)
+    cache.put("k4", 4)
+    cache.close()
+    assert Cache(tmp_path).get("k4") == 4
+
+
 def test_cache_prune_removes_the_file_per_result_layout_of_earlier_versions(tmp_path):
     old = tmp_path / ".cache" / "ab"
     old.mkdir(parents=True)
