@@ -7,8 +7,9 @@ from collections.abc import Iterator
 import trafilatura
 from htmldate import find_date
 from lxml import etree
+from trafilatura.core import determine_returnstring
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title, extract_url
-from trafilatura.settings import Document
+from trafilatura.settings import Document, Extractor
 
 from ..records import TextDoc
 from . import MAX_TEXT_CHARS, ExtractionError
@@ -21,6 +22,9 @@ MAX_HTML_BYTES = 10 * MAX_TEXT_CHARS  # markup around the longest text we accept
 # libxml2 stops nesting at 256 levels and silently drops what lies deeper; real pages stay far below this.
 MAX_DEPTH = 200
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+# trafilatura.extract's settings; its steps are called one by one to skip the content fingerprint (a simhash of
+# the whole text) that `extract` computes for XML output and that nothing here reads.
+MAIN_CONTENT = Extractor(output_format="xml", comments=False, tables=True, precision=True, with_metadata=False)
 
 
 def extract_html(data: bytes, doc_id: str) -> TextDoc:
@@ -38,14 +42,8 @@ def extract_html(data: bytes, doc_id: str) -> TextDoc:
     if measure_depth(tree) > MAX_DEPTH:
         raise ExtractionError(f"HTML nested more than {MAX_DEPTH} elements deep: refused")
     title, published = read_title_and_date(tree)
-    xml = trafilatura.extract(
-        tree,  # parsed once: trafilatura works on a copy of it
-        output_format="xml",
-        include_comments=False,
-        include_tables=True,
-        favor_precision=True,
-        with_metadata=False,
-    )
+    document = trafilatura.bare_extraction(tree, options=MAIN_CONTENT)  # the tree was parsed once, for both
+    xml = determine_returnstring(document, MAIN_CONTENT) if isinstance(document, Document) else None
     main = etree.fromstring(xml.encode("utf-8")).find("main") if xml else None
     chunks = [chunk for chunk in map(normalize_text, iter_main_chunks(main)) if chunk] if main is not None else []
     if not chunks:
