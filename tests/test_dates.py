@@ -1,9 +1,10 @@
 """Tests for pipeline.link.dates: date expressions in en/de/fr to ISO strings cut to their precision."""
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from pipeline.link.dates import DateMatch, _rules, find_dates, has_year, parse_date
+from pipeline.link.dates import DateMatch, _rules, find_dates, parse_date
 from pipeline.literals import Prefilter, needles
 
 SEEDS = Path("/work/shared/seeds")
@@ -275,15 +276,16 @@ def test_dates_seed_profile_numbers_are_not_dates():
 @pytest.mark.skipif(not SEEDS.exists(), reason="seed documents not available")
 @pytest.mark.parametrize("lang", ["en", "de", "fr"])
 def test_dates_every_match_holds_what_its_rule_is_skipped_without(lang):
-    """A rule is skipped for a text without one of its needles, or without a year when it needs one."""
+    """A rule is skipped for a text without one of its needles, or without the year or digit it needs."""
     texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
     texts += [text for table in (EN, DE, FR) for text, *_ in table]
     rules = _rules(lang)
-    assert sum(needs_year for _, _, needs_year in rules) >= 8
+    needs = Counter(holds.pattern for _, _, holds in rules if holds is not None)
+    assert needs[r"(?:19\d\d|20\d\d|2100)"] >= 8 and needs["[0-9]"] >= 2
     assert sum(needles(pattern) is not None for pattern, _, _ in rules) >= len(rules) - 1
-    matches = [(m, needs_year) for pattern, _, needs_year in rules for text in texts for m in pattern.finditer(text)]
-    assert len(matches) >= 20
-    assert not [m.group() for m, needs_year in matches if needs_year and not has_year(m.group())]
+    matches = [(m, holds) for pattern, _, holds in rules for text in texts for m in pattern.finditer(text)]
+    assert len(matches) >= 20 and sum(holds is not None and holds.pattern == "[0-9]" for _, holds in matches) >= 5
+    assert not [m.group() for m, holds in matches if holds is not None and not holds.search(m.group())]
     assert not [m.group() for m, _ in matches if not Prefilter([m.re]).candidates(m.group())]
 
 

@@ -45,7 +45,7 @@ class _Anchor:
 
 _Value = tuple[date, str, str]  # date, precision, kind
 _Resolver = Callable[[re.Match, "_Anchor | None"], "_Value | None"]
-_Rule = tuple[str, _Resolver] | tuple[str, _Resolver, str]  # pattern, resolver and maybe _YEAR (see _rules)
+_Rule = tuple[str, _Resolver] | tuple[str, _Resolver, str]  # pattern, resolver and maybe _YEAR or _DIGIT (see _rules)
 
 # ---------------------------------------------------------------- vocabulary
 # One entry per month / weekday: the full name first, then variants; variants may end with a dot.
@@ -333,6 +333,7 @@ def _alternation(words, case_sensitive: bool = False, dotted=frozenset()) -> str
 
 
 _YEAR = r"(?:19\d\d|20\d\d|2100)"
+_DIGIT = r"[0-9]"  # what a rule with a day number (_DAY) needs
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])"
 _MNUM = r"(?:1[0-2]|0?[1-9])"
 
@@ -394,11 +395,11 @@ def _language_rules(lang: str) -> list[_Rule]:
         qual = r"(?:(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+|(?:early|mid|late)(?:\s*-\s*|\s+))"
         season = r"(?:the\s+)?(?:spring|summer|autumn|fall|winter)(?:\s+of)?\s+"
         return shared + [
-            (rf"{weekday_prefix}{M}\s+{D}(?:,?\s*{Y})?", _resolve_calendar),
-            (rf"{weekday_prefix}{D}\s+(?:of\s+)?{M}(?:,?\s+{Y})?", _resolve_calendar),
-            (rf"{M}\s+{D}{sep}(?:{M2}\s+)?{D2}(?:,?\s*{Y})?", _resolve_calendar),
-            (rf"{D}\s*(?:{M}\s*)?{sep}{D2}\s+(?:of\s+)?{M2}(?:,?\s+{Y})?", _resolve_calendar),
-            (rf"(?:{qual})?{M}(?:\s+of)?,?\s+{Y}", _resolve_calendar),
+            (rf"{weekday_prefix}{M}\s+{D}(?:,?\s*{Y})?", _resolve_calendar, _DIGIT),
+            (rf"{weekday_prefix}{D}\s+(?:of\s+)?{M}(?:,?\s+{Y})?", _resolve_calendar, _DIGIT),
+            (rf"{M}\s+{D}{sep}(?:{M2}\s+)?{D2}(?:,?\s*{Y})?", _resolve_calendar, _DIGIT),
+            (rf"{D}\s*(?:{M}\s*)?{sep}{D2}\s+(?:of\s+)?{M2}(?:,?\s+{Y})?", _resolve_calendar, _DIGIT),
+            (rf"(?:{qual})?{M}(?:\s+of)?,?\s+{Y}", _resolve_calendar, _YEAR),
             (rf"\b(?:in|during|since|until|till|from|through)\s+(?P<d>{M})", _resolve_calendar),
             (rf"(?P<d>\b{qual}{M})", _resolve_calendar),
             (rf"\b(?:{qual}|{season}){Y}", _resolve_calendar, _YEAR),
@@ -419,9 +420,9 @@ def _language_rules(lang: str) -> list[_Rule]:
         season = r"(?:Frühjahr|Frühling|Sommer|Herbst|Winter)\s+(?:des\s+Jahres\s+)?"
         daytime = r"(?:abend|morgen|vormittag|nachmittag|mittag)?"  # "am Dienstagabend"
         return shared + [
-            (rf"{weekday_prefix}{D}\s*{M}(?:\s+{Y})?", _resolve_calendar),
-            (rf"{D}\s*(?:{M}\s*)?(?:-|–|bis(?:\s+zum)?)\s*{D2}\s*{M2}(?:\s+{Y})?", _resolve_calendar),
-            (rf"(?:{qual})?{M}\s+{Y}", _resolve_calendar),
+            (rf"{weekday_prefix}{D}\s*{M}(?:\s+{Y})?", _resolve_calendar, _DIGIT),
+            (rf"{D}\s*(?:{M}\s*)?(?:-|–|bis(?:\s+zum)?)\s*{D2}\s*{M2}(?:\s+{Y})?", _resolve_calendar, _DIGIT),
+            (rf"(?:{qual})?{M}\s+{Y}", _resolve_calendar, _YEAR),
             (rf"\b(?:im|seit|ab|bis)\s+(?P<d>{M})", _resolve_calendar),
             (rf"(?P<d>\b{qual}{M})", _resolve_calendar),
             (rf"\b(?:{qual}(?:des\s+Jahres\s+)?|{season}){Y}", _resolve_calendar, _YEAR),
@@ -446,9 +447,9 @@ def _language_rules(lang: str) -> list[_Rule]:
     season = r"(?:printemps|été|automne|hiver)\s+(?:de\s+)?"
     direction = r"\s+(?P<dir>dernier|prochain)"
     return shared + [
-        (rf"{weekday_prefix}{D}\s+{M}(?:\s+{Y}|{direction})?", _resolve_calendar),
-        (rf"{D}\s*(?:{M}\s*)?(?:-|–|au|et)\s*{D2}\s+{M2}(?:\s+{Y})?", _resolve_calendar),
-        (rf"(?:{qual})?{M}\s+(?:de\s+)?{Y}", _resolve_calendar),
+        (rf"{weekday_prefix}{D}\s+{M}(?:\s+{Y}|{direction})?", _resolve_calendar, _DIGIT),
+        (rf"{D}\s*(?:{M}\s*)?(?:-|–|au|et)\s*{D2}\s+{M2}(?:\s+{Y})?", _resolve_calendar, _DIGIT),
+        (rf"(?:{qual})?{M}\s+(?:de\s+)?{Y}", _resolve_calendar, _YEAR),
         (rf"\b(?:en|depuis|dès|jusqu['’]en|(?:au\s+)?mois\s+d(?:e\s+|['’]))\s*(?P<d>{M}(?:{direction})?)",
          _resolve_calendar),
         (rf"(?P<d>(?<!\w){qual}{M})", _resolve_calendar),
@@ -468,10 +469,11 @@ def _language_rules(lang: str) -> list[_Rule]:
 
 
 @cache
-def _rules(lang: str) -> tuple[tuple[re.Pattern, _Resolver, bool], ...]:
-    """(pattern, resolver, whether every match holds a year) per rule."""
-    return tuple((re.compile(pattern, re.I | re.M), resolve, bool(year))
-                 for pattern, resolve, *year in _numeric_rules(lang) + _language_rules(lang))
+def _rules(lang: str) -> tuple[tuple[re.Pattern, _Resolver, re.Pattern | None], ...]:
+    """(pattern, resolver, what every match holds or None) per rule: a year (_YEAR) or a digit (_DIGIT), which
+    the month names that prefilter most rules do not say; a text without it skips the rule."""
+    return tuple((re.compile(pattern, re.I | re.M), resolve, re.compile(holds[0]) if holds else None)
+                 for pattern, resolve, *holds in _numeric_rules(lang) + _language_rules(lang))
 
 
 @cache
@@ -535,13 +537,13 @@ def find_dates(text: str, lang: str, published: str | None = None,
     found = []
     rules = _rules(lang)
     for start, end in spans if spans is not None else ((0, len(text)),):
-        chunk, year = text[start:end], None
+        chunk, held = text[start:end], {}  # per `holds` pattern of the rules, whether the sentence has it
         for i in _prefilter(lang).candidates(chunk):
-            pattern, resolve, needs_year = rules[i]
-            if needs_year:
-                if year is None:
-                    year = has_year(chunk)
-                if not year:
+            pattern, resolve, holds = rules[i]
+            if holds is not None:
+                if holds not in held:
+                    held[holds] = holds.search(chunk) is not None
+                if not held[holds]:
                     continue
             for m in pattern.finditer(text, start, end):
                 value = resolve(m, anchor)
