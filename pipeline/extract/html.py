@@ -21,6 +21,7 @@ DATE_CONFIG = {"extensive_search": False, "original_date": True, "min_date": "19
 MAX_HTML_BYTES = 10 * MAX_TEXT_CHARS  # markup around the longest text we accept; trafilatura's time grows with it
 # libxml2 stops nesting at 256 levels and silently drops what lies deeper; real pages stay far below this.
 MAX_DEPTH = 200
+_TOO_DEEP = etree.XPath("/".join(["*"] * MAX_DEPTH))  # the root's descendants MAX_DEPTH levels below it
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 # trafilatura.extract's settings; its steps are called one by one to skip the content fingerprint (a simhash of
 # the whole text) that `extract` computes for XML output and that nothing here reads.
@@ -39,7 +40,7 @@ def extract_html(data: bytes, doc_id: str) -> TextDoc:
     tree = trafilatura.load_html(data)
     if tree is None or tree.find(".//body") is None:
         raise ExtractionError("HTML has no main content")
-    if measure_depth(tree) > MAX_DEPTH:
+    if _TOO_DEEP(tree):
         raise ExtractionError(f"HTML nested more than {MAX_DEPTH} elements deep: refused")
     title, published = read_title_and_date(tree)
     document = trafilatura.bare_extraction(tree, options=MAIN_CONTENT)  # the tree was parsed once, for both
@@ -76,15 +77,6 @@ def read_title_and_date(tree: etree._Element) -> tuple[str | None, str | None]:
     fields.date = find_date(tree, **DATE_CONFIG, url=metadata.url or extract_url(tree))
     fields.clean_and_trim()  # entities, spaces and length, as extract_metadata leaves them
     return fields.title, fields.date
-
-
-def measure_depth(tree: etree._Element) -> int:
-    """The deepest nesting of elements, walked without recursion."""
-    depth = deepest = 0
-    for event, _ in etree.iterwalk(tree, events=("start", "end")):
-        depth += 1 if event == "start" else -1
-        deepest = max(deepest, depth)
-    return deepest
 
 
 def iter_main_chunks(main: etree._Element) -> Iterator[str]:
