@@ -70,7 +70,10 @@ class Cache:
 
     def _commit(self) -> None:
         if self._db is not None and self._db.in_transaction:
-            self._db.execute("COMMIT")
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.DatabaseError:
+                self._discard()
         self._uncommitted = 0
 
     def keys(self) -> set[str]:
@@ -109,12 +112,16 @@ class Cache:
         try:
             return self._connect().execute(sql, params)
         except sqlite3.DatabaseError:
-            if self._db is not None:
-                self._db.close()
-            self._db, self._uncommitted = None, 0  # what the damaged file held, and this transaction, are gone
-            for suffix in ("", "-wal"):
-                (self.root / (self.FILE + suffix)).unlink(missing_ok=True)
+            self._discard()
             return self._connect().execute(sql, params)
+
+    def _discard(self) -> None:
+        """Delete a damaged file: what it held, and the open transaction, are gone."""
+        if self._db is not None:
+            self._db.close()
+        self._db, self._uncommitted = None, 0
+        for suffix in ("", "-wal"):
+            (self.root / (self.FILE + suffix)).unlink(missing_ok=True)
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -240,6 +241,29 @@ def test_cache_commits_in_batches_and_a_killed_run_loses_only_the_last_batch(tmp
     cache.put("k4", 4)
     cache.close()
     assert Cache(tmp_path).get("k4") == 4
+
+
+def test_cache_a_failed_commit_discards_the_file_instead_of_failing_the_run(tmp_path):
+    cache = Cache(tmp_path)
+    cache.put("k1", 1)
+
+    class FailingCommit:  # the connection, but its COMMIT fails as on a damaged file
+        in_transaction = True
+
+        def __init__(self, db):
+            self.db = db
+
+        def execute(self, sql, *args):
+            if sql == "COMMIT":
+                raise sqlite3.DatabaseError("database disk image is malformed")
+            return self.db.execute(sql, *args)
+
+        def close(self):
+            self.db.close()
+
+    cache._db = FailingCommit(cache._db)
+    cache.close()
+    assert not (tmp_path / ".cache" / Cache.FILE).exists() and Cache(tmp_path).keys() == set()
 
 
 def test_cache_prune_removes_the_file_per_result_layout_of_earlier_versions(tmp_path):
