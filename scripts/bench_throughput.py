@@ -10,13 +10,15 @@ Usage: python scripts/bench_throughput.py --docs N [--workers W] [--repeat K] [-
    included): "cold" right after building the corpus, then K times "warm" with the OS caches warm. It records
    documents/s and words/s (words of extracted text) over the whole run and in steady state (after
    the first 10% of documents, when every worker has loaded its models), peak RSS of the process
-   tree (parent, forkserver and workers, summed) and the time per stage (DocResult.seconds).
+   tree (parent, forkserver and workers, summed), the tree's CPU time per 1,000 words in steady state,
+   and the time per stage (DocResult.seconds).
 3. PDF pages/s of the extraction stage alone, in this process, over the distinct PDFs.
 4. The reference: the same extracted texts, each in its document's language, through bare
    `nlp.pipe` of the same spaCy models with only the NER (and what it listens to) loaded, in W
    processes that start together once their models are loaded. It runs before the first warm run
    and after each, and each warm run is compared with the mean of the references just before and
-   after it: this shared machine's speed drifts by 10% and more within minutes.
+   after it: this shared machine's speed drifts by 10% and more within minutes. The same comparison
+   in CPU time per word is printed beside it: CPU time leaves out what the machine gives to others.
 Prints a table; with --out appends it under "## Throughput (issue 5)" of that Markdown file.
 """
 from __future__ import annotations
@@ -103,11 +105,15 @@ def _letters(i: int) -> str:
             return out
 
 
-class TreeMemory:
-    """Samples the summed RSS of a process and all its descendants; keeps the peak."""
+class TreeSampler:
+    """Samples a process and all its descendants: the peak of their summed RSS, and their summed CPU time (user +
+    system, each process counted to its last sample) over time. CPU time does not count the time the shared
+    machine gives to others, which wall time does."""
 
     def __init__(self, pid: int, every: float = 0.2):
         self.root, self.every, self.peak = psutil.Process(pid), every, 0
+        self.cpu: list[tuple[float, float]] = []  # (time.perf_counter(), CPU seconds of the tree so far)
+        self._cpu_of: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -121,11 +127,21 @@ class TreeMemory:
             total = 0
             for proc in procs:
                 try:
-                    total += proc.memory_info().rss
+                    with proc.oneshot():
+                        total += proc.memory_info().rss
+                        times = proc.cpu_times()
+                    self._cpu_of[proc.pid] = times.user + times.system
                 except psutil.NoSuchProcess:
                     pass
             self.peak = max(self.peak, total)
+            self.cpu.append((time.perf_counter(), sum(self._cpu_of.values())))
             self._stop.wait(self.every)
+
+    def cpu_between(self, start: float, end: float) -> float:
+        """CPU seconds the tree spent between two time.perf_counter() times, to the nearest sample before each."""
+        def at(t: float) -> float:
+            return next((cpu for when, cpu in reversed(self.cpu) if when <= t), 0.0)
+        return at(end) - at(start)
 
     def stop(self) -> int:
         self._stop.set()
@@ -139,11 +155,11 @@ def run_pipeline(corpus: Path, out: Path, workers: int) -> dict:
     start = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-c", CHILD, str(corpus), str(out), str(workers), str(report)],
                              cwd=ROOT)
-    memory = TreeMemory(child.pid)
+    sampler = TreeSampler(child.pid)
     if child.wait() != 0:
         raise SystemExit(f"pipeline run failed with exit code {child.returncode}")
     wall = time.perf_counter() - start
-    peak = memory.stop()
+    peak = sampler.stop()
     data = json.loads(report.read_text())
     words = {doc_id: count_words(text) for doc_id, (_, text) in read_texts(out).items()}
     marks = [(t, words.get(doc_id, 0)) for t, doc_id in data["marks"]]
@@ -153,6 +169,7 @@ def run_pipeline(corpus: Path, out: Path, workers: int) -> dict:
     return {
         "wall": wall, "docs": len(marks), "words": sum(w for _, w in marks), "peak_rss": peak,
         "steady_docs_s": (len(marks) - k) / steady_s, "steady_words_s": steady_words / steady_s,
+        "steady_cpu_per_kword": 1000 * sampler.cpu_between(marks[k - 1][0], marks[-1][0]) / steady_words,
         "stages": data["stages"], "counts": data["counts"], "workers": data["workers"],
     }
 
@@ -182,17 +199,17 @@ def read_texts(out: Path) -> dict[str, tuple[str, str]]:
     return {d: (languages[d], t) for d, t in zip(texts["doc_id"], texts["text"])}
 
 
-def _reference_worker(args) -> tuple[int, float]:
+def _reference_worker(args) -> tuple[int, float, float]:
     texts, barrier = args
     models = {lang: load_ner(model_name(lang)) for lang in sorted({lang for lang, _ in texts})}
+    shares = {lang: [t for text_lang, t in texts if text_lang == lang] for lang in models}
+    words = sum(count_words(t) for _, t in texts)  # counted before the clocks start, as for the pipeline
     barrier.wait()
-    start, words = time.perf_counter(), 0
+    start, cpu = time.perf_counter(), time.process_time()
     for lang, nlp in models.items():
-        share = [t for text_lang, t in texts if text_lang == lang]
-        for _ in nlp.pipe(share):
+        for _ in nlp.pipe(shares[lang]):
             pass
-        words += sum(count_words(t) for t in share)
-    return words, time.perf_counter() - start
+    return words, time.perf_counter() - start, time.process_time() - cpu
 
 
 def run_reference(texts: list[tuple[str, str]], workers: int) -> dict:
@@ -204,10 +221,10 @@ def run_reference(texts: list[tuple[str, str]], workers: int) -> dict:
         with context.Pool(workers) as pool:
             results = pool.map(_reference_worker, [(with_model[i::workers], barrier) for i in range(workers)],
                                chunksize=1)
-    words = sum(w for w, _ in results)
-    seconds = max(s for _, s in results)
+    words = sum(w for w, _, _ in results)
+    seconds = max(s for _, s, _ in results)
     return {"docs": len(with_model), "words": words, "seconds": seconds, "words_s": words / seconds,
-            "skipped": len(texts) - len(with_model)}
+            "cpu_per_kword": 1000 * sum(c for _, _, c in results) / words, "skipped": len(texts) - len(with_model)}
 
 
 def describe_machine() -> str:
@@ -251,6 +268,10 @@ def format_report(args, formats, runs, pdf, references) -> str:
     # each warm run against the mean of the references just before and just after it
     ratios = [r["steady_words_s"] / ((before["words_s"] + after["words_s"]) / 2)
               for r, before, after in zip(warm, references, references[1:])]
+    cpu_ratios = [(before["cpu_per_kword"] + after["cpu_per_kword"]) / 2 / r["steady_cpu_per_kword"]
+                  for r, before, after in zip(warm, references, references[1:])]
+    pipeline_cpu = ", ".join(f"{r['steady_cpu_per_kword']:.3f}" for r in warm)
+    reference_cpu = ", ".join(f"{r['cpu_per_kword']:.3f}" for r in references)
     stages: dict[str, float] = {}
     for r in warm:
         for name, seconds in r["stages"].items():
@@ -262,6 +283,9 @@ def format_report(args, formats, runs, pdf, references) -> str:
         "Pipeline (warm, steady) / reference words/s, each warm run against the mean of the references before and "
         f"after it: {', '.join(f'{x:.2f}×' for x in ratios)}; mean **{sum(ratios) / len(ratios):.2f}×**"
         + (f" (the reference skips {skipped} documents in languages without a model)" if skipped else ""),
+        "CPU seconds per 1,000 words (steady state; the pipeline's parent and workers together): pipeline warm "
+        f"{pipeline_cpu}; reference {reference_cpu}. The same ratio in CPU time, which the machine's other load moves "
+        f"less: {', '.join(f'{x:.2f}×' for x in cpu_ratios)}; mean {sum(cpu_ratios) / len(cpu_ratios):.2f}×.",
         f"PDF extraction alone: {pages} pages in {pdf_wall:.2f} s = **{pages / pdf_wall:.0f} pages/s** "
         f"({pages / pdf_cpu:.0f} per CPU second), one process.",
         "Time per stage (warm runs, summed over workers): "
