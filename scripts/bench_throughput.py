@@ -10,7 +10,7 @@ Usage: python scripts/bench_throughput.py --docs N [--workers W] [--repeat K] [-
    included): "cold" right after building the corpus, then K times "warm" with the OS caches warm. It records
    documents/s and words/s (words of extracted text) over the whole run and in steady state (after
    the first 10% of documents, when every worker has loaded its models), peak RSS of the process
-   tree (parent, forkserver and workers, summed), the tree's CPU time per 1,000 words in steady state,
+   tree (parent, forkserver and workers, summed), the tree's words per CPU second in steady state,
    and the time per stage (DocResult.seconds).
 3. PDF pages/s of the extraction stage alone, in this process, over the distinct PDFs.
 4. The reference: the same extracted texts, each in its document's language, through bare
@@ -18,7 +18,7 @@ Usage: python scripts/bench_throughput.py --docs N [--workers W] [--repeat K] [-
    processes that start together once their models are loaded. It runs before the first warm run
    and after each, and each warm run is compared with the mean of the references just before and
    after it: this shared machine's speed drifts by 10% and more within minutes. The same comparison
-   in CPU time per word is printed beside it; it leaves out time the machine gives to other jobs,
+   in words per CPU second is printed beside it; it leaves out time the machine gives to other jobs,
    but not a slower CPU second, and at 10,000 documents it moved as the wall-clock one did.
 Prints a table; with --out appends it under "## Throughput (issue 5)" of that Markdown file.
 """
@@ -170,7 +170,7 @@ def run_pipeline(corpus: Path, out: Path, workers: int) -> dict:
     return {
         "wall": wall, "docs": len(marks), "words": sum(w for _, w in marks), "peak_rss": peak,
         "steady_docs_s": (len(marks) - k) / steady_s, "steady_words_s": steady_words / steady_s,
-        "steady_cpu_per_kword": 1000 * sampler.cpu_between(marks[k - 1][0], marks[-1][0]) / steady_words,
+        "steady_words_cpu_s": steady_words / sampler.cpu_between(marks[k - 1][0], marks[-1][0]),
         "stages": data["stages"], "counts": data["counts"], "workers": data["workers"],
     }
 
@@ -225,7 +225,7 @@ def run_reference(texts: list[tuple[str, str]], workers: int) -> dict:
     words = sum(w for w, _, _ in results)
     seconds = max(s for _, s, _ in results)
     return {"docs": len(with_model), "words": words, "seconds": seconds, "words_s": words / seconds,
-            "cpu_per_kword": 1000 * sum(c for _, _, c in results) / words, "skipped": len(texts) - len(with_model)}
+            "words_cpu_s": words / sum(c for _, _, c in results), "skipped": len(texts) - len(with_model)}
 
 
 def describe_machine() -> str:
@@ -266,13 +266,10 @@ def format_report(args, formats, runs, pdf, references) -> str:
         else:
             lines.append(f"| {name} | {r['seconds']:.1f} | {r['docs'] / r['seconds']:.1f} | {r['words_s']:,.0f} "
                          f"| | | |")
-    # each warm run against the mean of the references just before and just after it
-    ratios = [r["steady_words_s"] / ((before["words_s"] + after["words_s"]) / 2)
-              for r, before, after in zip(warm, references, references[1:])]
-    cpu_ratios = [(before["cpu_per_kword"] + after["cpu_per_kword"]) / 2 / r["steady_cpu_per_kword"]
-                  for r, before, after in zip(warm, references, references[1:])]
-    pipeline_cpu = ", ".join(f"{r['steady_cpu_per_kword']:.3f}" for r in warm)
-    reference_cpu = ", ".join(f"{r['cpu_per_kword']:.3f}" for r in references)
+    ratios = _against_references(warm, references, "steady_words_s", "words_s")
+    cpu_ratios = _against_references(warm, references, "steady_words_cpu_s", "words_cpu_s")
+    pipeline_cpu = ", ".join(f"{r['steady_words_cpu_s']:,.0f}" for r in warm)
+    reference_cpu = ", ".join(f"{r['words_cpu_s']:,.0f}" for r in references)
     stages: dict[str, float] = {}
     for r in warm:
         for name, seconds in r["stages"].items():
@@ -284,7 +281,7 @@ def format_report(args, formats, runs, pdf, references) -> str:
         "Pipeline (warm, steady) / reference words/s, each warm run against the mean of the references before and "
         f"after it: {', '.join(f'{x:.2f}×' for x in ratios)}; mean **{sum(ratios) / len(ratios):.2f}×**"
         + (f" (the reference skips {skipped} documents in languages without a model)" if skipped else ""),
-        "CPU seconds per 1,000 words (steady state; the pipeline's parent and workers together): pipeline warm "
+        "Words per CPU second (steady state; the pipeline's parent and workers together): pipeline warm "
         f"{pipeline_cpu}; reference {reference_cpu}. The same ratio in CPU time: "
         f"{', '.join(f'{x:.2f}×' for x in cpu_ratios)}; mean {sum(cpu_ratios) / len(cpu_ratios):.2f}×.",
         f"PDF extraction alone: {pages} pages in {pdf_wall:.2f} s = **{pages / pdf_wall:.0f} pages/s** "
@@ -294,6 +291,12 @@ def format_report(args, formats, runs, pdf, references) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _against_references(warm: list[dict], references: list[dict], run_key: str, reference_key: str) -> list[float]:
+    """Each warm run's figure over the mean of the references' just before and just after it."""
+    return [r[run_key] / ((before[reference_key] + after[reference_key]) / 2)
+            for r, before, after in zip(warm, references, references[1:])]
 
 
 def append_report(path: Path, text: str) -> None:
