@@ -1,6 +1,12 @@
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from pipeline.link.places import fold_name, load_gazetteer, place_by_id, split_kind
+from pipeline.link.places import fold_name, load_gazetteer, place_by_id, spacy_stop_words, split_kind
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +169,17 @@ def test_the_gazetteer_is_out_of_the_cyclic_collectors_reach(gazetteer):
 
     tracked = {id(o) for o in gc.get_objects()}
     assert not any(id(hits) in tracked for hits in gazetteer.index.values())
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr"])
+def test_spacy_stop_words_are_spacys(lang):
+    module = __import__(f"spacy.lang.{lang}.stop_words", fromlist=["STOP_WORDS"])
+    assert spacy_stop_words(lang) == module.STOP_WORDS
+
+
+def test_gazetteer_does_not_import_the_french_language_package():
+    """`spacy.lang.fr` compiles the French tokenizer's exceptions (~5 s): only a French model needs them."""
+    code = "import sys; from pipeline.link.places import build_gazetteer; build_gazetteer(); " \
+           "print('spacy.lang.fr' in sys.modules)"
+    child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert child.stdout.strip() == "False"
