@@ -1,3 +1,4 @@
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -173,8 +174,7 @@ def test_the_gazetteer_is_out_of_the_cyclic_collectors_reach(gazetteer):
 
 @pytest.mark.parametrize("lang", ["en", "de", "fr"])
 def test_spacy_stop_words_are_spacys(lang):
-    module = __import__(f"spacy.lang.{lang}.stop_words", fromlist=["STOP_WORDS"])
-    assert spacy_stop_words(lang) == module.STOP_WORDS
+    assert spacy_stop_words(lang) == importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS
 
 
 def test_gazetteer_does_not_import_the_french_language_package():
