@@ -76,6 +76,11 @@ def test_sectors_lexicon_is_valid():
     ("en", "Qingdao, a port city and financial center", None),
     ("fr", "la Chambre de commerce et d'industrie de Grenoble, ville portuaire", None),
     ("en", "the chamber of commerce promotes trade", "G"),
+    # "economic and trade" (经贸) is the economy in general, not trade as a field: "cooperation in trade" is
+    ("en", "to hold economic and trade match-making events and trade and economic fairs", None),
+    ("en", "cooperation in fields such as economy, trade and education", "G"),
+    ("de", "eines der bedeutendsten Wirtschafts- und Handelszentren", None),
+    ("fr", "la coopération économique et commerciale entre les deux villes", None),
     ("en", "spin-outs in life sciences", "M"),
 ])
 def test_sectors_exclusions_drop_organisation_words(lang, text, sector):
