@@ -83,6 +83,17 @@ def test_places_near_countries_override_population(gazetteer):
     assert gazetteer.resolve("Paris", near_countries=["US"]).country == "US"
 
 
+def test_places_home_countries_decide_between_homonyms_only(gazetteer):
+    """The language's countries pick among places that all bear the name ("Brest" in French is Brest, France),
+    never a small namesake over a place the name is only another language's word for (French "Vienne")."""
+    french = ["FR", "BE", "CH", "LU"]
+    assert gazetteer.resolve("Brest").country == "BY"
+    assert gazetteer.resolve("Brest", home_countries=french).country == "FR"
+    assert gazetteer.resolve("Orléans", home_countries=french).country == "FR"
+    assert gazetteer.resolve("Vienne", home_countries=french).country == "AT"
+    assert gazetteer.resolve("Brest", near_countries=["BY"], home_countries=french).country == "BY"
+
+
 @pytest.mark.parametrize("name", ["Essen", "Nice", "Mobile", "Split"])
 def test_places_ambiguous_word_needs_ner_location(gazetteer, name):
     assert gazetteer.resolve(name) is None

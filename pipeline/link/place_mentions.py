@@ -40,6 +40,9 @@ _LIST_GAP = re.compile(  # "Bourges und Inverness", "Sopot (1995), Tartu", "Sopo
     r"\s*(\([^)]*\)|(since|seit|depuis|in|en)\s+\d{4})?\s*(,\s*(and|und|et|sowie)?|;|and|und|et|sowie)\s*"
     r"((with|mit|avec)\s+)?((the|die|der|dem|den|le|la|l['’])\s*)?([a-zäöüéè-]+\s+)?")
 MIN_UNTAGGED_POPULATION = 100_000
+# The countries a language's own place names point to, between homonyms ("Brest" in French is the French one);
+# English is written about places everywhere.
+HOME_COUNTRIES = {"de": ("DE", "AT", "CH"), "fr": ("FR", "BE", "CH", "LU")}
 # A city's own government signs for it: the place in "City of Edinburgh Council" is a party.
 _GOVERNMENT = re.compile(
     r"\b(council|government|municipality|municipal|city hall|mayor|city of|rathaus|stadtrat|stadtverwaltung|"
@@ -105,7 +108,7 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
         i = sentence_at(start)
         near = set() if i is None else countries_in(i)
         word_too = label != "LOC" and gazetteer.needs_context(text[start:end])  # "Essen<TAB>Allemagne"
-        place = _resolve(gazetteer, text[start:end], near, "LOC" if word_too else label)
+        place = _resolve(gazetteer, text[start:end], near, "LOC" if word_too else label, language_at(start))
         if place is None or place.kind == "country":
             continue
         if label is None and language_at(start) == "de" and _ARTICLE_BEFORE.search(text, max(0, start - 8), start) \
@@ -160,12 +163,13 @@ def _has_other_words(rest: str, gazetteer) -> bool:
 _APOSTROPHE_END = re.compile(r"['’]s?$")
 
 
-def _resolve(gazetteer, name: str, near, label):
+def _resolve(gazetteer, name: str, near, label, lang: str):
     name = _APOSTROPHE_END.sub("", name.strip())
-    place = gazetteer.resolve(name, near_countries=sorted(near), ner_label=label)
+    home = HOME_COUNTRIES.get(lang, ())
+    place = gazetteer.resolve(name, near_countries=sorted(near), ner_label=label, home_countries=home)
     if place is None and len(name) > 4 and name.endswith(("s", "er")):  # German "Düsseldorfs", "Duisburger"
         stem = name[:-1] if name.endswith("s") else name[:-2]
-        place = gazetteer.resolve(stem, near_countries=sorted(near), ner_label="LOC")
+        place = gazetteer.resolve(stem, near_countries=sorted(near), ner_label="LOC", home_countries=home)
         if place is not None and (place.kind != "city" or (place.population or 0) < 100_000):
             place = None
     return place

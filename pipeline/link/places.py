@@ -100,12 +100,17 @@ class Gazetteer:
         """Every city or region with this (folded) name or alternate name, most populous first."""
         return sorted((self.places[pid] for pid in self.ids(name)), key=lambda p: (-(p.population or 0), p.place_id))
 
-    def resolve(self, name: str, *, near_countries: Sequence[str] = (), ner_label: str | None = None) -> Place | None:
-        """The place a name in running text most likely means, or None when it is probably not a place."""
+    def resolve(self, name: str, *, near_countries: Sequence[str] = (), ner_label: str | None = None,
+                home_countries: Sequence[str] = ()) -> Place | None:
+        """The place a name in running text most likely means, or None when it is probably not a place.
+        Countries the sentence names (`near_countries`) come first; then `home_countries`, those of the text's
+        language, but only between true homonyms, places that all hold the name as their own ("Brest",
+        "Orléans"), not against another place's exonym (French "Vienne" is Vienna)."""
         candidates, kind = self._candidates(name, ner_label)
         if not candidates:
             return None
         near = set(near_countries)
+        home = set(home_countries) if all(own for _, own in candidates) else set()
         city_named = any(place.kind == "city" and own and (place.population or 0) >= REGION_NAMESAKE
                          for place, own in candidates)
 
@@ -114,7 +119,8 @@ class Gazetteer:
             # a region counts as a big city, but yields to a city of its own name ("Bremen") without a kind word
             size = place.population or (BIG_CITY if place.kind in LARGE_REGIONS and not city_named else 0)
             weight = OWN_NAME_WEIGHT if own else 1
-            return (place.country in near, _kind_score(place.kind, kind), size * weight, own, place.place_id)
+            return (place.country in near, place.country in home, _kind_score(place.kind, kind), size * weight, own,
+                    place.place_id)
 
         return max(candidates, key=rank)[0]
 
