@@ -111,6 +111,8 @@ _CITY_NP = re.compile(r"\b(die|diese|the|this|la|cette)\s+(Stadt|city|town|ville
 _PREPOSITION_BEFORE = re.compile(  # "Neben Changzhou hat Essen …": a place after a preposition is no subject
     r"\b(neben|besides|mit|with|in|im|nach|to|from|von|aus|für|for|bei|avec|à|dans|en|de|du|vers|pour)\s+$",
     re.IGNORECASE)
+_BESIDES_BEFORE = re.compile(r"\b(neben|außer|besides|apart from|in addition to|outre|en plus de)\s+$", re.IGNORECASE)
+_WITH_OPENING = re.compile(r"\s*(mit|with|avec)\s+", re.IGNORECASE)
 _RELATIVE = re.compile(r"\s*(which|who|that|die|der|das|welche|qui|que|lesquelles|lesquels)\b", re.IGNORECASE)
 _HEADING_OF = re.compile(r"\b(of|von|der|des|de|du|d['’])\s+(the\s+)?$", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"(our|unser|notre|nos)\b", re.IGNORECASE)
@@ -536,16 +538,21 @@ def _unique(spans: list[PlaceSpan]) -> list[PlaceSpan]:
     return [p for p in spans if not (p.place.place_id in seen or seen.add(p.place.place_id))]
 
 
+# "partnerships with ten cities, including …": a list of some of them
+_INCLUDING = r"[^.;:]{0,40}?[\s,]\s*(including|among them|such as|darunter|unter anderem|notamment|dont)\s+"
+
+
 def _listed_after(text: str, pos: int, members: list[PlaceSpan]) -> list[PlaceSpan]:
     """The places enumerated right after `pos` ("seinen Partnerstädten Bourges und Inverness",
-    "our partnerships with Marseille and St. Petersburg")."""
+    "our partnerships with Marseille and St. Petersburg", "Partnerschaften mit zehn Städten, darunter A und B")."""
     listed = []
     for m in members:
         if m.start < pos:
             continue
         gap = text[pos:m.start]
-        lead = r"\w*\s*:?\s*((with|mit|avec|like|wie|comme)\s+)?" if not listed else r"\s*(,|and|und|et|sowie)\s*"
-        if len(gap) > 40 or not re.fullmatch(lead + r"((the|die|der|dem|den|le|la|l['’])\s*)?([a-zäöüéè-]+\s+)?", gap):
+        lead = r"(\w*\s*:?\s*((with|mit|avec|like|wie|comme)\s+)?|" + _INCLUDING + ")" if not listed \
+            else r"\s*(,|and|und|et|sowie)\s*"
+        if len(gap) > 60 or not re.fullmatch(lead + r"((the|die|der|dem|den|le|la|l['’])\s*)?([a-zäöüéè-]+\s+)?", gap):
             break
         listed.append(m)
         pos = m.end
@@ -582,7 +589,9 @@ def _hub(text: str, clause_start: int, members: list[PlaceSpan], triggers, carri
          dates) -> Place:
     """Whom the clause's places relate to: the owner it names; else, for a list of partners ("Zu den
     Partnerstädten zählen Nizza (1954), Krakau (1979) …", "the twinnings with A and B"), the subject
-    carried from before; else its first place ("X and Y signed", "X has partnerships with A, B and C")."""
+    carried from before; else its first place, not counting one after "besides" or an opening "with" ("X and Y
+    signed", "X has partnerships with A, B and C", "Neben Taiyuan unterhält Chemnitz Partnerschaften mit A, B und C",
+    "Mit Qingdao hat Regensburg nun sieben Partnerstädte")."""
     owner = _owner(text, clause_start, members)
     if owner is not None:
         return owner.place
@@ -592,7 +601,8 @@ def _hub(text: str, clause_start: int, members: list[PlaceSpan], triggers, carri
         after_trigger = first is not None and first.start < members[0].start
         if listed or (after_trigger and (len(members) >= 3 or _WITH.fullmatch(text, first.end, members[0].start))):
             return carried  # "Les jumelages avec Pittsburgh et Duisburg ont suivi": the partners of the subject
-    return members[0].place
+    return next((m for m in members if not _BESIDES_BEFORE.search(text, max(clause_start, m.start - 20), m.start)
+                 and not _WITH_OPENING.fullmatch(text, clause_start, m.start)), members[0]).place
 
 
 def _own_date(text: str, span: PlaceSpan, following: list[PlaceSpan], dates):

@@ -39,6 +39,23 @@ def test_relations_partners_of_one_city_are_not_paired_with_each_other():
     assert pairs[frozenset(("Duisburg", "Calais"))].date == "1964"
 
 
+@pytest.mark.parametrize("lang, text, hub, partners", [
+    # "besides X" and an opening "with X" name no subject; "including" lists some of the subject's partners,
+    # one of its own country among them
+    ("de", "Neben Wuxi unterhält Erlangen Partnerschaften mit weiteren Städten, darunter Jena, Rennes und Eskilstuna.",
+     "Erlangen", ("Jena", "Rennes", "Eskilstuna")),
+    ("en", "Besides Wuhan, Manchester maintains partnerships with several cities, including Los Angeles, Chemnitz "
+           "and Faisalabad.", "Manchester", ("Los Angeles", "Chemnitz", "Faisalabad")),
+    ("de", "Osnabrück und Hefei unterzeichneten 1984 einen Partnerschaftsvertrag. Mit Hefei hat Osnabrück nun vier "
+           "Partnerstädte. Zu Haarlem, Angers und Derby kommt erstmals eine Stadt in Asien hinzu.",
+     "Osnabrück", ("Hefei", "Haarlem", "Angers", "Derby")),
+])
+def test_relations_list_hub_is_the_subject_not_the_place_besides(lang, text, hub, partners):
+    pairs = relations_of(text, lang)
+    assert {frozenset((hub, p)) for p in partners} <= set(pairs)
+    assert not any(hub not in pair for pair in pairs)
+
+
 def test_relations_subject_is_carried_into_the_next_sentence():
     pairs = relations_of("Hefei signed a twinning agreement with Osnabrück in 1984. "
                          "The city also signed a friendship agreement with Belfort in 2013.")
