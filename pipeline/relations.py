@@ -112,7 +112,6 @@ _PREPOSITION_BEFORE = re.compile(  # "Neben Changzhou hat Essen …": a place af
     r"\b(neben|besides|mit|with|in|im|nach|to|from|von|aus|für|for|bei|avec|à|dans|en|de|du|vers|pour)\s+$",
     re.IGNORECASE)
 _BESIDES_BEFORE = re.compile(r"\b(neben|außer|besides|apart from|in addition to|outre|en plus de)\s+$", re.IGNORECASE)
-_WITH_OPENING = re.compile(r"\s*(mit|with|avec)\s+", re.IGNORECASE)
 _RELATIVE = re.compile(r"\s*(which|who|that|die|der|das|welche|qui|que|lesquelles|lesquels)\b", re.IGNORECASE)
 _HEADING_OF = re.compile(r"\b(of|von|der|des|de|du|d['’])\s+(the\s+)?$", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"(our|unser|notre|nos)\b", re.IGNORECASE)
@@ -589,9 +588,9 @@ def _hub(text: str, clause_start: int, members: list[PlaceSpan], triggers, carri
          dates) -> Place:
     """Whom the clause's places relate to: the owner it names; else, for a list of partners ("Zu den
     Partnerstädten zählen Nizza (1954), Krakau (1979) …", "the twinnings with A and B"), the subject
-    carried from before; else its first place, not counting one after "besides" or an opening "with" ("X and Y
-    signed", "X has partnerships with A, B and C", "Neben Taiyuan unterhält Chemnitz Partnerschaften mit A, B und C",
-    "Mit Qingdao hat Regensburg nun sieben Partnerstädte")."""
+    carried from before; else its first place, not counting one after "besides" or after a preposition that opens
+    the clause ("X and Y signed", "X has partnerships with A, B and C", "Neben Taiyuan unterhält Chemnitz
+    Partnerschaften mit A, B und C", "Mit Qingdao hat Regensburg nun sieben Partnerstädte")."""
     owner = _owner(text, clause_start, members)
     if owner is not None:
         return owner.place
@@ -602,7 +601,7 @@ def _hub(text: str, clause_start: int, members: list[PlaceSpan], triggers, carri
         if listed or (after_trigger and (len(members) >= 3 or _WITH.fullmatch(text, first.end, members[0].start))):
             return carried  # "Les jumelages avec Pittsburgh et Duisburg ont suivi": the partners of the subject
     return next((m for m in members if not _BESIDES_BEFORE.search(text, max(clause_start, m.start - 20), m.start)
-                 and not _WITH_OPENING.fullmatch(text, clause_start, m.start)), members[0]).place
+                 and not _PREPOSITION_BEFORE.fullmatch(text[clause_start:m.start].lstrip())), members[0]).place
 
 
 def _own_date(text: str, span: PlaceSpan, following: list[PlaceSpan], dates):
