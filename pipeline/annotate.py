@@ -158,6 +158,8 @@ def _company_patterns(tokenizer) -> list[dict]:
     ]
 
 
+_NOT_A_NAME = " :;,.-–•*·"  # characters the NER may take into an entity's start
+LIST_MARKER = re.compile(r"[-–•*·]\s+")  # a list item's marker at a line's start (the readers write "- ")
 _SENT_END = re.compile(r"(?<=[.!?])[\"'”’»)]*\s+(?=[\"'“„«(]?[A-ZÄÖÜÉÈÀÂÎÔ0-9])")
 _ABBREV = re.compile(
     r"(?:\b(?:e\.g|i\.e|etc|vs|Mr|Mrs|Ms|Dr|Prof|St|No|Nr|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|"
@@ -181,7 +183,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _line_units(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Join wrapped lines; keep table rows, headings and lines ending a sentence apart."""
+    """Join wrapped lines; keep table rows, list items, headings and lines ending a sentence apart."""
     units, unit_start, pos = [], start, start
     while pos < end:
         nl = text.find("\n", pos, end)
@@ -190,7 +192,7 @@ def _line_units(text: str, start: int, end: int) -> list[tuple[int, int]]:
         line, nxt = text[pos:nl].rstrip(), text[nl + 1:end].lstrip()
         boundary = (
             "\t" in line or nxt[:1] == "" or "\t" in nxt.split("\n", 1)[0]
-            or line.endswith((".", "!", "?", ":"))
+            or line.endswith((".", "!", "?", ":")) or LIST_MARKER.match(nxt) is not None
             or (len(line) < 50 and nxt[:1].isupper() and not line.endswith((",", ";", "-", "–"))
                 and not re.search(r"\b(and|or|of|the|und|oder|der|die|das|et|ou|de|la|le|des|du)$", line))
         )
@@ -230,6 +232,7 @@ def annotate(docs: list[TextDoc]) -> list[Annotation]:
         for sdoc, (i, offset) in recognise(nlp, texts):
             for ent in sdoc.ents:
                 label = LABELS.get(ent.label_)
-                if label:
-                    entities[i].append(Entity(offset + ent.start_char, offset + ent.end_char, label, ent.text))
+                name = ent.text.lstrip(_NOT_A_NAME)  # ": - Wichita" across a list's lead and its first item
+                if label and name:
+                    entities[i].append(Entity(offset + ent.end_char - len(name), offset + ent.end_char, label, name))
     return [Annotation(tuple(s), tuple(sorted(e, key=lambda e: (e.start, e.end)))) for s, e in zip(sentences, entities)]

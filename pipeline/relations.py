@@ -31,6 +31,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .annotate import LIST_MARKER
 from .literals import Prefilter
 from .records import Place, PlaceSpan, Relation
 from .triggers import PRIORITY, Trigger, first_match, load_patterns
@@ -113,7 +114,9 @@ _PREPOSITION_BEFORE = re.compile(  # "Neben Changzhou hat Essen …": a place af
     re.IGNORECASE)
 _BESIDES_BEFORE = re.compile(r"\b(neben|außer|besides|apart from|in addition to|outre|en plus de)\s+$", re.IGNORECASE)
 _RELATIVE = re.compile(r"\s*(which|who|that|die|der|das|welche|qui|que|lesquelles|lesquels)\b", re.IGNORECASE)
-_HEADING_OF = re.compile(r"\b(of|von|der|des|de|du|d['’])\s+(the\s+)?$", re.IGNORECASE)
+_HEADING_OF = re.compile(  # "Partner cities of Bonn", "Partnerschaften der Stadt Freiburg", "jumelles de la ville de Metz"
+    r"\b(of|von|der|des|de|du|d['’])\s+((the|la)\s+)?((city|town|Stadt|Gemeinde|ville|commune)\s+(of\s+|de\s+|d['’])?)?$",
+    re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"(our|unser|notre|nos)\b", re.IGNORECASE)
 _UNNAMED_BEFORE = re.compile(
     r"\b(a|an|one|another|un|une|ein|eine|einer|einem|einen)\s+"
@@ -196,10 +199,16 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
                   and not (dateline and d.start < dateline.end()) and not (celebrated and d.kind == "relative")]
     if "\t" in chunk:
         return _table_row(doc_id, text, sent, parties, triggers, sent_dates, main_place, context)
-    if first_match(lang, "list_heading", chunk) and len(parties) <= 1 and len(chunk) < 120:
+    if context.table_relation and _is_list_row(text, sent, parties):  # its place alone: "Madison (Wisconsin)"
+        return _table_row(doc_id, text, sent, parties[:1], triggers, sent_dates, main_place, context)
+    local_subject = context.subject if context.paragraph == sent.paragraph else None
+    lead = triggers and len(parties) <= 1 and chunk.rstrip().endswith(":")  # "Orléans est jumelée avec :"
+    if lead or (first_match(lang, "list_heading", chunk) and len(parties) <= 1 and len(chunk) < 120):
         context.table_relation = _best(triggers) or "sister_city"
-        context.table_owner = parties[0].place if parties and len(chunk.split()) <= 8 and _HEADING_OF.search(
-            text, sent.start, parties[0].start) else None  # "Partner cities of Bonn", "Partnerregionen von Hessen"
+        if parties and (lead or len(chunk.split()) <= 12 and _HEADING_OF.search(text, sent.start, parties[0].start)):
+            context.table_owner = parties[0].place  # "Partner cities of Bonn", "Partnerregionen von Hessen"
+        else:  # "Elle est jumelée avec :" goes on with the paragraph's subject
+            context.table_owner = local_subject if lead else None
     elif len(chunk.split()) > 12:
         context.table_relation = None
     owner = _owner(text, sent.start, parties)
@@ -210,7 +219,6 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
     in_apposition = first and owner and re.fullmatch(r"\s*,\s*", text[first.end:owner.start])
     opener = (first if in_apposition or not owner else owner).place if (first or owner) else None
     previous_owner, context.owner = context.owner, owner.place if owner and triggers else None
-    local_subject = context.subject if context.paragraph == sent.paragraph else None
     if opener is not None:
         context.paragraph = sent.paragraph
     if not triggers:
@@ -444,6 +452,15 @@ def _best(triggers) -> str | None:
     return max(triggers, key=lambda t: PRIORITY[t.relation]).relation if triggers else None
 
 
+def _is_list_row(text: str, sent, parties: list[PlaceSpan]) -> bool:
+    """A short list item that opens with its one place ("- Wichita (États-Unis), depuis 1944 ;", "- Stuttgart,
+    Germany (1955)", "- Madison (Wisconsin)"): a row of the list that its lead or heading opened."""
+    marker = LIST_MARKER.match(text, sent.start, sent.end)
+    return marker is not None and bool(parties) and parties[0].start == marker.end() \
+        and all(contains(p.place, parties[0].place) or p.place.place_id == parties[0].place.place_id
+                for p in parties[1:]) and len(text[sent.start:sent.end].split()) <= 12
+
+
 def _table_row(doc_id, text, sent, parties, triggers, dates, main_place, context) -> list:
     """A table row: a header row with partner words sets the table's relation; a data row pairs
     its place with the place the list heading named or the document's place, with the row's own
@@ -457,7 +474,9 @@ def _table_row(doc_id, text, sent, parties, triggers, dates, main_place, context
     if relation is None or (home is None and len(parties) < 2):
         return []
     status, stated = _status(text[sent.start:sent.end], sent.language)
-    date = dates[0] if dates else None
+    best = max(triggers, key=lambda t: PRIORITY[t.relation]) if triggers else None
+    # the date of the row's strongest relation word: "friendship city 1983, twin city since 2008"
+    date = next((d for d in dates if best and d.start > best.start), dates[0] if dates else None)
     if len(parties) >= 2:  # a row that names both sides ("Bavaria | Shandong | 1987")
         a, b = parties[0].place, parties[1].place
         return [(Relation(doc_id, a, b, relation, status, date.iso if date else None,

@@ -31,3 +31,12 @@ def test_a_heading_line_is_a_sentence_of_its_own():
     text = "Twin towns\nDuisburg signed with Wuhan in 1982. Both cities celebrated."
     spans = [text[s:e] for s, e in split_sentences(text, 0, len(text))]
     assert spans == ["Twin towns", "Duisburg signed with Wuhan in 1982.", "Both cities celebrated."]
+
+
+def test_a_list_item_is_a_sentence_of_its_own():
+    text = "Elle est jumelée avec :\n- Wichita (États-Unis), depuis 1944 ;\n- Dundee (Royaume-Uni), depuis 1946 ;\n" \
+           "- Kristiansand (Norvège), une ville portuaire\nau sud de la Norvège."
+    spans = [text[s:e] for s, e in split_sentences(text, 0, len(text))]
+    assert spans == ["Elle est jumelée avec :", "- Wichita (États-Unis), depuis 1944 ;",
+                     "- Dundee (Royaume-Uni), depuis 1946 ;",
+                     "- Kristiansand (Norvège), une ville portuaire\nau sud de la Norvège."]

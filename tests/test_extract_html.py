@@ -125,3 +125,11 @@ def test_extract_html_offline_and_deterministic(monkeypatch):
     for page in sorted(PAGES.glob("*.html")):
         first, second = read_page(page.name), read_page(page.name)
         assert first == second
+
+
+def test_extract_html_list_items_are_lines_marked_as_items():
+    page = ("<html><head><title>Twin cities</title></head><body><main><h1>Twin cities</h1>"
+            "<p>Cardiff has four twin cities and one friendship agreement, listed below with their years.</p>"
+            "<ul><li>Stuttgart, Germany (1955)</li><li>Nantes, France (1964)</li></ul></main></body></html>")
+    doc = extract_html(page.encode(), "d")
+    assert "- Stuttgart, Germany (1955)\n- Nantes, France (1964)" in paragraph_texts(doc)

@@ -302,7 +302,7 @@ def test_extract_txt_markdown_syntax_removed():
         "Rennes und Jinan feiern ihre Partnerschaft",
         "Die Städte Rennes und Jinan feiern ihre alte Partnerschaft.",
         "Programm",
-        "Empfang im Rathaus\nBesuch der Universität\nVortrag\nFührung",
+        "- Empfang im Rathaus\n- Besuch der Universität\n- Vortrag\n- Führung",  # a list item per line, marked
         "Jahr\tEreignis\n1985\tGründung\n2020\tJubiläum",
         "Ein Zitat des Bürgermeisters.",
         "Teile diesen Artikel",
@@ -321,3 +321,13 @@ def test_extract_txt_markdown_title_and_date(front_matter, title, published):
     text = MARKDOWN if front_matter else MARKDOWN.split("---\n", 2)[2]
     doc = extract_txt(text.encode(), "d", "md")
     assert (doc.title, doc.published) == (title, published)
+
+
+def test_extract_txt_columns_aligned_with_spaces_are_table_cells():
+    text = ("Beschlussvorlage: Partnerschaft mit Suzhou\n\nDer Gemeinderat  beschließt die Partnerschaft.   Ein Satz "
+            "mit  Lücken.\n\nAnlage 1: Partnerstädte\n\nPartnerstadt      Land          seit\n"
+            "Besançon          Frankreich    1959\nMadison (Wis.)    USA           1988")
+    doc = extract_txt(text.encode(), "d")
+    assert paragraph_texts(doc)[1:] == [
+        "Der Gemeinderat  beschließt die Partnerschaft.   Ein Satz mit  Lücken.",  # one line with gaps is no table
+        "Anlage 1: Partnerstädte", "Partnerstadt\tLand\tseit\nBesançon\tFrankreich\t1959\nMadison (Wis.)\tUSA\t1988"]

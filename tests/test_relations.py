@@ -516,3 +516,30 @@ def test_relations_a_new_hub_going_on_with_the_list(lang, text):
     pairs = relations_of(text, lang)
     assert {pair: r.date for pair, r in pairs.items()} == {
         frozenset(("Bavaria", "Shandong")): "1987", frozenset(("Saxony", "Hubei")): "2007"}
+
+
+@pytest.mark.parametrize("lang, text, hub, partners", [
+    # a lead ending with a colon, its subject carried from the sentence before
+    ("fr", ("La Ville de Poitiers mène une politique de jumelages active. Elle est jumelée avec :\n"
+            "- Marburg (Allemagne), depuis 1961 ;\n- Northampton (Royaume-Uni), depuis 1965 ;\n"
+            "- Coimbra (Portugal), depuis 2003."), "Poitiers", {"Marburg an der Lahn": "1961", "Northampton": "1965",
+                                                              "Coimbra": "2003"}),
+    # a list heading above items naming a place, its country and a year; a place's state is no partner
+    ("en", ("Glasgow twin cities\n\nThe partner cities of Glasgow:\n- Nuremberg, Germany (1985)\n"
+            "- Rostov-on-Don, Russia (1986)\n- Madison (Wisconsin), USA (1993)"),
+     "Glasgow", {"Nuremberg": "1985", "Rostov-on-Don": "1986", "Madison": "1993"}),
+])
+def test_relations_list_items_are_rows_of_the_list_their_lead_opens(lang, text, hub, partners):
+    pairs = relations_of(text, lang)
+    assert {pair: r.date for pair, r in pairs.items()} == {frozenset((hub, p)): d for p, d in partners.items()}
+
+
+def test_relations_a_list_item_dates_its_strongest_relation():
+    text = "Partner cities of Cardiff:\n- Xiamen, China (friendship city 1983, twin city since 2008)"
+    r = relations_of(text)[frozenset(("Cardiff", "Xiamen"))]
+    assert (r.relation, r.date) == ("sister_city", "2008")
+
+
+def test_relations_a_list_item_without_lead_is_no_row():
+    pairs = relations_of("Leeds hosted a trade fair last spring.\n\n- Dortmund, Germany (1969)\n- Lille, France (1967)")
+    assert pairs == {}

@@ -13,7 +13,7 @@ from trafilatura.settings import Document, Extractor
 
 from ..records import TextDoc
 from . import MAX_TEXT_CHARS, ExtractionError
-from .normalize import join_paragraphs, normalize_text, split_boilerplate
+from .normalize import LIST_ITEM, join_paragraphs, normalize_text, split_boilerplate
 
 # Without extensive search htmldate reads markup (meta tags, JSON-LD, <time>, the URL) and full ISO dates only,
 # never a copyright year; fixed bounds instead of its default "today" keep results independent of the run's day.
@@ -80,12 +80,13 @@ def read_title_and_date(tree: etree._Element) -> tuple[str | None, str | None]:
 
 
 def iter_main_chunks(main: etree._Element) -> Iterator[str]:
-    """Paragraph texts of trafilatura's <main>: heads and paragraphs, lists (a line an item), tables (tab-separated cells)."""
+    """Paragraph texts of trafilatura's <main>: heads and paragraphs, lists (a line an item, marked "- "), tables
+    (tab-separated cells)."""
     for element in main:
         if element.tag == "table":
             yield "\n".join("\t".join(_text(cell) for cell in row.iter("cell")) for row in element.iter("row"))
         elif element.tag == "list":
-            yield "\n".join(_text(item) for item in element.findall("item"))
+            yield "\n".join(LIST_ITEM + _text(item) for item in element.findall("item"))
         else:
             yield _text(element)
 

@@ -15,6 +15,7 @@ _LIGATURE_RE = re.compile("|".join(LIGATURES))
 _PARA_BREAK = re.compile(r"\n[ \t]*\n\s*")
 BOILERPLATE_FILE = Path(__file__).resolve().parents[2] / "models" / "boilerplate.txt"
 PARAGRAPH_SEPARATOR = "\n\n"
+LIST_ITEM = "- "  # how the readers mark a list item's first line, as plain text writes it
 
 
 def normalize_text(text: str) -> str:

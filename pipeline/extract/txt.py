@@ -13,13 +13,14 @@ from ..link.dates import parse_date
 from ..records import TextDoc
 from . import ExtractionError, check_text_length
 from .meta import Block, read_header
-from .normalize import join_paragraphs, normalize_text, split_boilerplate
+from .normalize import LIST_ITEM, join_paragraphs, normalize_text, split_boilerplate
 
 MAX_GARBAGE = 0.05  # share of control / unassigned / replacement characters a text may hold
 MIN_LETTERS = 0.3  # share of letters among the visible characters of a text
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 DATE_FIELDS = ("date", "published", "pubdate")  # front-matter keys of a publication date
+_COLUMN_GAP = re.compile(r"(?<=\S) {3,}(?=\S)")
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n(?:---|\.\.\.)\n", re.DOTALL)
 
 
@@ -34,7 +35,8 @@ def extract_txt(data: bytes, doc_id: str, fmt: str = "txt") -> TextDoc:
         fields, text = split_front_matter(text)
         blocks = list(iter_markdown_blocks(text))
     else:
-        blocks = [Block(tuple(line.strip() for line in chunk.split("\n") if line.strip())) for chunk in text.split("\n\n")]
+        blocks = [Block(aligned_cells([line.strip() for line in chunk.split("\n") if line.strip()]))
+                  for chunk in text.split("\n\n")]
     header = read_header([block for block in blocks if block.lines])
     text, paragraphs = join_paragraphs(chunk for block in header.body for chunk in split_boilerplate(block.lines))
     if not text:
@@ -48,6 +50,15 @@ def extract_txt(data: bytes, doc_id: str, fmt: str = "txt") -> TextDoc:
         published_precision=published[1] if published else header.precision,
         paragraphs=paragraphs,
     )
+
+
+def aligned_cells(lines: list[str]) -> tuple[str, ...]:
+    """A plain-text table's rows with tab-separated cells, as the other readers give tables: when two or more lines
+    of a block have columns aligned with spaces ("Besançon      Frankreich      1959"), runs of three or more
+    spaces separate cells."""
+    if sum(1 for line in lines if _COLUMN_GAP.search(line)) < 2:
+        return tuple(lines)
+    return tuple(_COLUMN_GAP.sub("\t", line) for line in lines)
 
 
 def decode_text(data: bytes) -> str:
@@ -137,11 +148,13 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
 
 
 def iter_markdown_blocks(text: str) -> Iterator[Block]:
-    """The words of a markdown text as blocks: headings, paragraphs, lists (a line an item), tables (tab-separated cells)."""
+    """The words of a markdown text as blocks: headings, paragraphs, lists (a line an item, marked "- "), tables
+    (tab-separated cells)."""
     lines: list[str] = []  # lines of the open list or table
     cells: list[str] | None = None  # cells of the open table row
     containers = 0  # depth of open lists and tables
     heading = False
+    marker = ""  # LIST_ITEM before the first line of a list item
     for token in _MARKDOWN.parse(text):
         kind = token.type
         if kind in ("bullet_list_open", "ordered_list_open", "table_open"):
@@ -151,6 +164,8 @@ def iter_markdown_blocks(text: str) -> Iterator[Block]:
             if not containers and lines:
                 yield Block(tuple(lines))
                 lines = []
+        elif kind == "list_item_open":
+            marker = LIST_ITEM
         elif kind in ("heading_open", "heading_close"):
             heading = kind == "heading_open"
         elif kind == "tr_open":
@@ -163,8 +178,9 @@ def iter_markdown_blocks(text: str) -> Iterator[Block]:
             content_lines = [line.strip() for line in content.split("\n") if line.strip()]
             if cells is not None:
                 cells.append(" ".join(content_lines))
-            elif containers:
-                lines += content_lines
+            elif containers and content_lines:
+                lines += [marker + content_lines[0], *content_lines[1:]]
+                marker = ""
             elif content_lines:
                 yield Block(tuple(content_lines), heading)
 
