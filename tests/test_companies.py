@@ -132,3 +132,8 @@ def test_every_listed_name_is_found_as_a_whole_run():
     """Also hyphenated and dotted ones, which folding splits or trims ("Mercedes-Benz", "J.P. Morgan")."""
     assert [form for form in lexicon_forms() if not _names_firm_or_unit(form.split(), no_place)] == []
     assert companies_in("Mercedes-Benz und Rolls-Royce bauen in Shenyang.", "de") == ["Mercedes-Benz", "Rolls-Royce"]
+
+
+def test_a_known_firm_whose_words_a_line_break_parts_is_found():
+    # a PDF column's line ends inside the name: the lexicon still finds it, and its surface has one space
+    assert companies_in("Le chantier de Lorient appartient au groupe Naval\nGroup depuis 2017.", "fr") == ["Naval Group"]

@@ -248,13 +248,12 @@ def find_companies(text: str, sentences, entities, is_place) -> list[tuple[int, 
         # its end after a descriptor (`_DESCRIPTOR_PREFIX`); never a word inside a longer name ("Continental Bridge")
         for m in runs.finditer(text, sent.start, sent.end):
             words = m.group().split()
+            starts = [w.start() for w in _WORD_START.finditer(m.group())]  # the words may be apart by a line break
             for i in range(len(words)):
                 if not _may_open_a_name(words[i]) or i and not _DESCRIPTOR_PREFIX.fullmatch(" ".join(words[:i])):
                     continue
                 if _names_firm_or_unit(words[i:], is_place):
-                    sub = " ".join(words[i:])
-                    s = m.start() + m.group().index(sub)
-                    candidates.setdefault((s, s + len(sub)), False)
+                    candidates.setdefault((m.start() + starts[i], m.end()), False)
     found: list[tuple[int, int, str]] = []
     for (s, e), in_list in sorted(candidates.items()):
         raw = text[s:e]
@@ -279,6 +278,7 @@ def find_companies(text: str, sentences, entities, is_place) -> list[tuple[int, 
     return sorted(set(found))
 
 
+_WORD_START = re.compile(r"\S+")
 _COORDINATION = re.compile(r"\s+(?:and|und|et|sowie)\s+(?=[A-Z])")
 
 
