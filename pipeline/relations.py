@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .annotate import LIST_MARKER
@@ -161,6 +161,7 @@ class _Context:
     table_owner: Place | None = None  # the place the last list heading named ("Die Partnerregionen von X")
     listing: tuple[Place, str] | None = None  # (hub, relation) of the last sentence that stated pairs
     pair: tuple[Place, Place] | None = None  # the last pair stated, for "the two cities"
+    stated: list[tuple[Relation, bool]] | None = None  # what the sentence before stated
     regions: tuple[Place, ...] = ()  # the document's provinces, states and regions, those of its city's country first
 
 
@@ -183,6 +184,7 @@ def extract_relations(doc_id: str, text: str, sentences, places: list[PlaceSpan]
                                   main_places, context)
         if new:
             context.pair = (new[-1][0].a, new[-1][0].b)
+        context.stated = new
         found.extend(new)
     return merge_relations(found)
 
@@ -224,6 +226,7 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
     if not triggers:
         continued = _continued_list(doc_id, text, sent, sent.start, sent.end, parties, sent_dates, context.listing) \
             if parties else []
+        continued = continued or _signing_date(chunk, lang, parties, sent_dates, context.stated)
         context.subject = opener or context.subject
         context.listing = context.listing if continued else None
         return continued
@@ -384,6 +387,7 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
                 doc_id, c_hub, other.place, kind, status, date.iso if date else None,
                 date.precision if date else None, chunk.strip(), sent.start, sent.end, confidence), stated))
         hub = c_hub
+    found = found or _signing_date(chunk, lang, parties, sent_dates, context.stated)
     context.subject = opener or hub or context.subject
     context.listing = (hub, found[-1][0].relation) if found and hub else None
     if not found and len({p.place.place_id for p in parties}) == 1 and parties[0].place.kind == "city":
@@ -420,6 +424,19 @@ def _continued_list(doc_id, text, sent, start, end, parties, dates, listing) -> 
                                date.precision if date else None, text[sent.start:sent.end].strip(), sent.start,
                                sent.end, 0.5), False))
     return found
+
+
+def _signing_date(chunk: str, lang: str, parties, dates, stated) -> list:
+    """"The agreement was signed on Tuesday at a ceremony in Taiyuan": a sentence that states no pair but dates
+    the signing of the one pair the sentence before stated without a date, naming no other place."""
+    if not stated or not dates or first_match(lang, "signing", chunk) is None:
+        return []
+    relation, said = stated[-1]
+    pair = {relation.a.place_id, relation.b.place_id}
+    if relation.date or any({r.a.place_id, r.b.place_id} != pair for r, _ in stated) \
+            or any(p.place.place_id not in pair for p in parties):
+        return []
+    return [(replace(relation, date=dates[0].iso, date_precision=dates[0].precision), said)]
 
 
 def _goes_on_with(after: str, lang: str) -> bool:

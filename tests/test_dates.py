@@ -99,6 +99,7 @@ DE = [
     ("das 1986 feierlich unterzeichnete Abkommen", None, [("1986", "1986", "year")]),
     ("letzten Dienstag", "2021-01-07", [("letzten Dienstag", "2021-01-05", "day")]),
     ("am vergangenen Freitag", "2021-01-07", [("vergangenen Freitag", "2021-01-01", "day")]),
+    ("am gestrigen Dienstag", "2021-01-06", [("gestrigen Dienstag", "2021-01-05", "day")]),
     ("am Dienstag", "2021-01-05", [("Dienstag", "2021-01-05", "day")]),
     ("am Dienstagabend", "2021-01-07", [("Dienstagabend", "2021-01-05", "day")]),
     ("vergangene Woche", "2021-01-04", [("vergangene Woche", "2020-12", "month")]),
@@ -141,6 +142,9 @@ FR = [
     ("signé hier", "2021-01-04", [("hier", "2021-01-03", "day")]),
     ("signé avant-hier", "2021-01-04", [("avant-hier", "2021-01-02", "day")]),
     ("mardi dernier", "2021-01-07", [("mardi dernier", "2021-01-05", "day")]),
+    ("la ville a signé mardi un accord", "2021-01-07", [("mardi", "2021-01-05", "day")]),  # as news write it
+    ("les élus ont été reçus jeudi", "2021-01-07", [("jeudi", "2021-01-07", "day")]),
+    ("un jeudi ensoleillé", "2021-01-07", []),
     ("la semaine dernière", "2021-01-04", [("la semaine dernière", "2020-12", "month")]),
     ("l’année dernière", "2021-01-04", [("l’année dernière", "2020", "year")]),
     ("il y a deux ans", "2021-01-04", [("il y a deux ans", "2019", "year")]),

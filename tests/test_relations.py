@@ -543,3 +543,20 @@ def test_relations_a_list_item_dates_its_strongest_relation():
 def test_relations_a_list_item_without_lead_is_no_row():
     pairs = relations_of("Leeds hosted a trade fair last spring.\n\n- Dortmund, Germany (1969)\n- Lille, France (1967)")
     assert pairs == {}
+
+
+@pytest.mark.parametrize("lang, text, pair, date", [
+    ("en", ("Taiyuan and the Czech city of Ostrava have established friendship city relations, officials said. "
+            "The agreement was signed on Tuesday at a ceremony in Taiyuan."), ("Taiyuan", "Ostrava"), "2023-11-07"),
+    ("de", ("Kiel und Qingdao wollen eine Städtepartnerschaft eingehen. Am vergangenen Freitag haben die "
+            "Oberbürgermeister im Rathaus von Qingdao eine Absichtserklärung unterzeichnet."), ("Kiel", "Qingdao"),
+     "2023-11-03"),
+])
+def test_relations_the_next_sentence_dates_the_signing_of_the_pair(lang, text, pair, date):
+    assert relations_of(text, lang, published="2023-11-09")[frozenset(pair)].date == date
+
+
+def test_relations_a_signing_that_names_another_place_dates_no_pair():
+    text = ("Taiyuan and Ostrava have established friendship city relations. "
+            "Taiyuan signed a trade agreement with Katowice on Tuesday.")
+    assert relations_of(text, "en", published="2023-11-09")[frozenset(("Taiyuan", "Ostrava"))].date is None

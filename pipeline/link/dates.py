@@ -433,7 +433,7 @@ def _language_rules(lang: str) -> list[_Rule]:
              rf"(?!\s+(?:{_DE_COUNT_NOUNS})\b)", _resolve_calendar, _YEAR),
             (rf"\b(?:von|zwischen)\s+(?P<d>{Y}\s*(?:-|–|bis|und)\s*{Y2})", _resolve_calendar, _YEAR),
             (rf"(?P<d>{Y})\s+(?:(?:offiziell|feierlich|formell)\s+)?(?:{_DE_PARTICIPLES})\b", _resolve_calendar, _YEAR),
-            (rf"\b(?P<d>(?P<dir>letzten|vergangenen)\s+{weekday}{daytime})(?!\w)", _resolve_weekday),
+            (rf"\b(?P<d>(?P<dir>letzten|vergangenen|gestrigen)\s+{weekday}{daytime})(?!\w)", _resolve_weekday),
             (rf"\b(?:am|diesen)\s+(?P<d>{weekday}{daytime})(?!\w)", _resolve_weekday),
             (rf"\bvor\s+{num}\s+(?P<unit>Jahren|Jahrzehnten)\b", _resolve_years_ago),
             (rf"{num}\s+(?P<unit>Jahre|Jahrzehnte)\s+(?:[\w-]+\s+)?\w*(?:partnerschaft|freundschaft|jumelage)\w*",
@@ -459,6 +459,9 @@ def _language_rules(lang: str) -> list[_Rule]:
         (rf"(?<!\w)(?:de|entre)\s+(?P<d>{Y}\s*(?:-|–|à|et)\s*{Y2})", _resolve_calendar, _YEAR),
         (rf"(?<!\w)(?P<d>{weekday}\s+(?P<dir>dernier|passé))(?!\w)", _resolve_weekday),
         (rf"(?<!\w)ce\s+(?P<d>{weekday})(?!\w)", _resolve_weekday),
+        # after a past participle, as news write it: "a signé mardi", "ont été reçus jeudi" (not "mardi 3 mai")
+        (rf"(?<!\w)\w+(?:é|ée|és|ées|i|ie|is|it|u|ue|us)\s+(?P<d>{weekday})(?!\w)(?!\s+(?:\d|prochain|dernier|passé))",
+         _resolve_weekday),
         (rf"(?<!\w)il\s+y\s+a\s+{num}\s+(?P<unit>ans|décennies)(?!\w)", _resolve_years_ago),
         (rf"(?<!\w)(?:les\s+)?{num}\s+(?P<unit>ans|décennies)(?=\s+(?:du|de|des|d['’]))", anniversary),
         (rf"(?<![\w.,])(?P<n>\d{{1,3}}(?:e|è|ème|eme|ième)|{numbers})\s+anniversaire\b", anniversary),
