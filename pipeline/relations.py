@@ -112,6 +112,7 @@ _CITY_NP = re.compile(r"\b(die|diese|the|this|la|cette)\s+(Stadt|city|town|ville
 _PREPOSITION_BEFORE = re.compile(  # "Neben Changzhou hat Essen …": a place after a preposition is no subject
     r"\b(neben|besides|mit|with|in|im|nach|to|from|von|aus|für|for|bei|avec|à|dans|en|de|du|vers|pour)\s+$",
     re.IGNORECASE)
+_BESIDES_OPENING = re.compile(r"\W*(neben|besides|apart from|outre|en plus de)\s+", re.IGNORECASE)
 _BESIDES_BEFORE = re.compile(r"\b(neben|außer|besides|apart from|in addition to|outre|en plus de)\s+$", re.IGNORECASE)
 _RELATIVE = re.compile(r"\s*(which|who|that|die|der|das|welche|qui|que|lesquelles|lesquels)\b", re.IGNORECASE)
 _HEADING_OF = re.compile(  # "Partner cities of Bonn", "Partnerschaften der Stadt Freiburg", "jumelles de la ville de Metz"
@@ -266,8 +267,10 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
         conjunction = _CONJUNCTION.match(clause).end()  # "…, et la ville compte …"
         opening = first_match(lang, "anaphor", clause[conjunction:conjunction + 60])
         possessive = first_match(lang, "possessive", clause)
-        if not own and n and text[c_start - 2:c_start].strip() == ":" and members[0].start - c_start < 5:
-            own = [t for t in triggers if clauses[n - 1][0] <= t.start < clauses[n - 1][1]]  # "partners: A, B"
+        colon_list = not own and n and text[c_start - 2:c_start].strip() == ":" \
+            and (members[0].start - c_start < 5 or _BESIDES_OPENING.fullmatch(text, c_start, members[0].start))
+        if colon_list:  # "partners: A, B", "Bochum ist mit fünf Städten verschwistert: Neben Xuzhou sind das A, B …"
+            own = [t for t in triggers if clauses[n - 1][0] <= t.start < clauses[n - 1][1]]
         # a clause without relation word may go on with the list before: the last sentence's, or after a
         # semicolon this sentence's ("The city has been twinned with A since 1956; B and C followed in the 1960s")
         listing = context.listing if not n else (hub, found[-1][0].relation) if found and hub and \
@@ -324,6 +327,8 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
                                  text[members[0].end:members[1].start]):
             c_hub, confidence = members[0].place, 0.9  # "between Bavaria and Shandong"
             members = members[:2]
+        elif colon_list and hub is not None and all(m.place.place_id != hub.place_id for m in members):
+            c_hub, confidence = hub, 0.7  # "Bochum ist mit fünf Städten verschwistert: Sheffield …, Oviedo …"
         elif listed and outside:
             c_hub, confidence = outside[0].place, 0.9
         elif anaphoric and carried is not None:
@@ -380,7 +385,8 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
                 continue  # a list's own country is where it lies, unless named a partner ("Jena (seit 1987)",
                 # "the older twins Karlsruhe and Linz")
             shared = clause_dates if len(others) == 1 else [d for d in clause_dates if id(d) not in owned]
-            if date is None and (len(others) == 1 or len(shared) == 1):
+            besides = _BESIDES_BEFORE.search(text, max(c_start, other.start - 20), other.start)
+            if date is None and (len(others) == 1 or len(shared) == 1) and not besides:  # "Neben Xuzhou sind das …"
                 date = pick_date(shared, (own or triggers)[0].start, text, lang)
             kind = relation if upgrade else _relation_of(text, other, own, relation, c_hub, lang)
             found.append((Relation(
@@ -640,12 +646,15 @@ def _hub(text: str, clause_start: int, members: list[PlaceSpan], triggers, carri
                  and not _PREPOSITION_BEFORE.fullmatch(text[clause_start:m.start].lstrip())), members[0]).place
 
 
+_ITEM_GAP = re.compile(r"[\s,(]*((?!(and|und|et)\b)\w+[\s(]+){0,4}")  # words, not a coordination
+
+
 def _own_date(text: str, span: PlaceSpan, following: list[PlaceSpan], dates):
-    """A date that follows a list item directly ("Wuhan (1982)", "Wuhan since 1982"), or follows
-    the item coordinated with it ("Lille and Turin in 1958")."""
+    """A date that follows a list item directly ("Wuhan (1982)", "Wuhan since 1982", "Donezk in der Ukraine
+    (seit 1987)"), or follows the item coordinated with it ("Lille and Turin in 1958")."""
     for d in dates:
         gap = text[span.end:d.start]
-        if 0 <= d.start - span.end <= 25 and re.fullmatch(r"[\s,(]*(\w+\s){0,2}[\s(]*", gap + " "):
+        if 0 <= d.start - span.end <= 25 and _ITEM_GAP.fullmatch(gap + " "):
             return d
     if following and re.fullmatch(r"\s+(and|und|et)\s+", text[span.end:following[0].start]):
         return _own_date(text, following[0], following[1:], dates)

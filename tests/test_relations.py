@@ -560,3 +560,19 @@ def test_relations_a_signing_that_names_another_place_dates_no_pair():
     text = ("Taiyuan and Ostrava have established friendship city relations. "
             "Taiyuan signed a trade agreement with Katowice on Tuesday.")
     assert relations_of(text, "en", published="2023-11-09")[frozenset(("Taiyuan", "Ostrava"))].date is None
+
+
+def test_relations_a_list_after_a_colon_goes_on_with_the_lead_and_its_items_own_dates():
+    text = ("Die Stadt Bochum feiert 30 Jahre Partnerschaft mit Xuzhou. Bochum ist mit fünf Städten verschwistert: "
+            "Neben Xuzhou sind das Sheffield in England (seit 1950), Oviedo in Spanien (seit 1980) und Donezk in der "
+            "Ukraine (seit 1987).")
+    pairs = relations_of(text, "de", published="2024-10-19")
+    assert {pair: r.date for pair, r in pairs.items()} == {
+        frozenset(("Bochum", "Xuzhou")): "1994", frozenset(("Bochum", "Sheffield")): "1950",
+        frozenset(("Bochum", "Oviedo")): "1980", frozenset(("Bochum", "Donetsk")): "1987"}
+
+
+def test_relations_a_clause_after_a_colon_with_its_own_subject_is_no_list_of_the_lead():
+    text = ("Lyon, Guangzhou's French sister city, has a long history with industrial cities: Lyon has been twinned "
+            "with Birmingham since 1951.")
+    assert set(relations_of(text)) == {frozenset(("Lyon", "Guangzhou")), frozenset(("Lyon", "Birmingham"))}
