@@ -476,12 +476,13 @@ def _best(triggers) -> str | None:
 
 
 def _is_list_row(text: str, sent, parties: list[PlaceSpan]) -> bool:
-    """A short list item that opens with its one place ("- Wichita (États-Unis), depuis 1944 ;", "- Stuttgart,
-    Germany (1955)", "- Madison (Wisconsin)"): a row of the list that its lead or heading opened."""
+    """A list item that opens with its one place ("- Wichita (États-Unis), depuis 1944 ;", "- Stuttgart,
+    Germany (1955)", "- Madison (Wisconsin)", "- Hanoï (Viêt Nam) : accord de coopération signé en 2013, consacré
+    à …"): a row of the list that its lead or heading opened."""
     marker = LIST_MARKER.match(text, sent.start, sent.end)
     return marker is not None and bool(parties) and parties[0].start == marker.end() \
         and all(contains(p.place, parties[0].place) or p.place.place_id == parties[0].place.place_id
-                for p in parties[1:]) and len(text[sent.start:sent.end].split()) <= 12
+                for p in parties[1:])
 
 
 def _table_row(doc_id, text, sent, parties, triggers, dates, main_place, context) -> list:

@@ -576,3 +576,12 @@ def test_relations_a_clause_after_a_colon_with_its_own_subject_is_no_list_of_the
     text = ("Lyon, Guangzhou's French sister city, has a long history with industrial cities: Lyon has been twinned "
             "with Birmingham since 1951.")
     assert set(relations_of(text)) == {frozenset(("Lyon", "Guangzhou")), frozenset(("Lyon", "Birmingham"))}
+
+
+def test_relations_a_long_list_item_with_its_own_relation_word_is_a_row():
+    text = ("Au-delà des jumelages, Nantes a signé des accords de coopération ciblés :\n"
+            "- Agadir (Maroc) : accord de coopération signé en 2011, consacré à la gestion de l'eau et aux "
+            "transports urbains ;\n- Recife (Brésil) : coopération décentralisée depuis 2008, centrée sur la formation.")
+    pairs = relations_of(text, "fr")
+    assert {pair: (r.relation, r.date) for pair, r in pairs.items()} == {
+        frozenset(("Nantes", "Agadir")): ("cooperation", "2011"), frozenset(("Nantes", "Recife")): ("cooperation", "2008")}
