@@ -85,6 +85,8 @@ def pick_date(dates, anchor: int, text: str, lang: str):
 
 _VERBS = r"(war|ist|sind|hat|haben|wird|wurde|waren|was|is|are|were|has|had|est|sont|était)\b"
 _FINITE_VERB = re.compile(_VERBS)
+# a clause that leaves out the verb of the one before: "…, Sheffield with Bochum", "…, Vannes avec Cuxhaven"
+_GAPPED = r"[A-ZÄÖÜÉ][\w'’-]+(?:[ -][A-ZÄÖÜÉ][\w'’-]+)?\s+(?:with|mit|avec)\s+(?:(?:the|dem|der|le|la|l['’])\s*)?[A-ZÄÖÜÉ]"
 CLAUSE_BREAK = re.compile(
     r";\s+|:\s+"
     rf"|,\s+(?={_VERBS})"
@@ -94,7 +96,8 @@ CLAUSE_BREAK = re.compile(
     r"während|wobei|als|nachdem|bevor|und|aber|doch|tandis que|alors que|lorsque|quand|après|avant|et|mais)\b)"
     r"|\s+(?=(while|whereas|während|tandis que)\s)"
     r"|,\s+(?=(zuvor|davor|danach|später|previously|later|earlier|auparavant|ensuite|plus tard)\b)"
-    r"|,\s+(?=(zu|in|von|mit|bei|an|auf|aus|für|nach|of|with|to)\s+(der|dem|denen|welcher|welchem|which|whom)\b)")
+    r"|,\s+(?=(zu|in|von|mit|bei|an|auf|aus|für|nach|of|with|to)\s+(der|dem|denen|welcher|welchem|which|whom)\b)"
+    r"|,\s+(?=" + _GAPPED + ")")
 
 
 _OWNED_BY = re.compile(  # "zu den Partnerstädten Duisburgs", "villes jumelles de Rennes", "twin towns of Kiel"
@@ -269,7 +272,9 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
         possessive = first_match(lang, "possessive", clause)
         colon_list = not own and n and text[c_start - 2:c_start].strip() == ":" \
             and (members[0].start - c_start < 5 or _BESIDES_OPENING.fullmatch(text, c_start, members[0].start))
-        if colon_list:  # "partners: A, B", "Bochum ist mit fünf Städten verschwistert: Neben Xuzhou sind das A, B …"
+        gapped = not own and n and re.match(_GAPPED, text[c_start:c_end]) and members[0].start == c_start
+        if colon_list or gapped:  # "partners: A, B", "Bochum ist mit fünf Städten verschwistert: Neben Xuzhou sind
+            # das A, B …"; "Quimper est jumelée avec A, Vannes avec B": the relation word of the clause before
             own = [t for t in triggers if clauses[n - 1][0] <= t.start < clauses[n - 1][1]]
         # a clause without relation word may go on with the list before: the last sentence's, or after a
         # semicolon this sentence's ("The city has been twinned with A since 1956; B and C followed in the 1960s")
@@ -327,6 +332,8 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
                                  text[members[0].end:members[1].start]):
             c_hub, confidence = members[0].place, 0.9  # "between Bavaria and Shandong"
             members = members[:2]
+        elif gapped and len(members) >= 2:
+            c_hub, confidence = members[0].place, 0.7  # "…, Vannes avec Cuxhaven": the verb's subject left out
         elif colon_list and hub is not None and all(m.place.place_id != hub.place_id for m in members):
             c_hub, confidence = hub, 0.7  # "Bochum ist mit fünf Städten verschwistert: Sheffield …, Oviedo …"
         elif listed and outside:

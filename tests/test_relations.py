@@ -585,3 +585,13 @@ def test_relations_a_long_list_item_with_its_own_relation_word_is_a_row():
     pairs = relations_of(text, "fr")
     assert {pair: (r.relation, r.date) for pair, r in pairs.items()} == {
         frozenset(("Nantes", "Agadir")): ("cooperation", "2011"), frozenset(("Nantes", "Recife")): ("cooperation", "2008")}
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("en", "Leeds is twinned with Dortmund and Lille, Sheffield with Bochum and Esteli.",
+     {("Leeds", "Dortmund"), ("Leeds", "Lille"), ("Sheffield", "Bochum"), ("Sheffield", "Estelí")}),
+    ("fr", "Rennes est jumelée avec Erlangen et Exeter, Nantes avec Cardiff et Jinan.",
+     {("Rennes", "Erlangen"), ("Rennes", "Exeter"), ("Nantes", "Cardiff"), ("Nantes", "Jinan")}),
+])
+def test_relations_a_clause_that_leaves_out_the_verb_has_its_own_subject(lang, text, expected):
+    assert set(relations_of(text, lang)) == {frozenset(pair) for pair in expected}
