@@ -41,6 +41,8 @@ def test_is_company_name(name, before, after, listed, expected):
     ("the carmaker Geely", "Geely"), ("Siemens’s", "Siemens"), ("Huawei Technologies Co., Ltd.",
                                                                  "Huawei Technologies Co., Ltd."),
     ("(Bosch)", "Bosch"), ("Aachener Pharmaunternehmen Grünenthal GmbH", "Grünenthal GmbH"),
+    ("Representatives of Sichuan Airlines", "Sichuan Airlines"), ("Vertreter der Siemens AG", "Siemens AG"),
+    ("PME Lorraine Mirabelle Export SAS", "Lorraine Mirabelle Export SAS"), ("Bank of China", "Bank of China"),
 ])
 def test_clean_name(raw, clean):
     assert clean_name(raw) == clean
@@ -137,3 +139,12 @@ def test_every_listed_name_is_found_as_a_whole_run():
 def test_a_known_firm_whose_words_a_line_break_parts_is_found():
     # a PDF column's line ends inside the name: the lexicon still finds it, and its surface has one space
     assert companies_in("Le chantier de Lorient appartient au groupe Naval\nGroup depuis 2017.", "fr") == ["Naval Group"]
+
+
+def test_list_items_the_ner_joined_are_firms_of_their_own_and_a_trade_in_parentheses_is_no_alias():
+    text = ("Ausgewählte Unternehmen:\n- KHS GmbH (Abfüll- und Verpackungsanlagen)\n"
+            "- Dortmunder Hafen AG und Flughafen Dortmund GmbH (Logistik und Verkehr)")
+    joined = "KHS GmbH (Abfüll- und Verpackungsanlagen)\n- Dortmunder Hafen AG und Flughafen Dortmund GmbH"
+    assert companies_in(text, "de", [joined]) == ["KHS GmbH", "Dortmunder Hafen AG", "Flughafen Dortmund GmbH"]
+    assert companies_in("Électricité de France (EDF) baut in Taishan.", "de", ["Électricité de France"]) == \
+        ["Électricité de France", "EDF"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..annotate import LIST_MARKER
 from ..config import MODELS
 from ..literals import Prefilter
 from .places import fold_name
@@ -50,7 +51,7 @@ DESCRIPTOR = (r"(company|firm|carmaker|automaker|chipmaker|manufacturer|builder|
               r"conglomerate|producer|provider|cooperative|coopérative|genossenschaft|\w*unternehmen|\w*konzern|"
               r"\w*logistiker|"
               r"autobauer|firma|entreprise|société|constructeur|fabricant|opérateur|équipementier|transporteur|"
-              r"groupe|group|bank|banque)")
+              r"groupe|group|bank|banque|PME|PMI|ETI|KMU|SME|start-up|startup)")
 # what may stand before a known name in one capitalised run: "Technologieunternehmen Huawei", "Das Unternehmen WuXi
 # AppTec" (German capitalises both), "Le Groupe Lactalis"
 _ARTICLES = r"the|der|die|das|des|dem|den|le|la|les|l'|l’"
@@ -67,6 +68,9 @@ DESCRIBED_NAME = re.compile(
 _SENTENCE_CUES = Prefilter([CUE_LIST, DESCRIBED_NAME])  # most sentences hold neither a cue nor a descriptor
 LEADING_NOISE = re.compile(
     rf"^((?i:{_ARTICLES})\s+|[A-Z][\w\-]+(?:'s|’s)\s+|"
+    # "Representatives of Sichuan Airlines": people of a firm
+    r"(?i:representatives?|delegates?|executives?|employees?|staff|managers?|vertreter\w*|mitarbeiter\w*|"
+    r"représentants?|salariés?|dirigeants?)\s+(?i:of|from|von|der|des|de|du|d['’])\s*|"
     r"(German|Chinese|French|British|Italian|Spanish|Dutch|Swiss|Austrian|Polish|Hungarian|Belgian|European|"
     r"American|Japanese|Korean|[Ss]tate-owned|deutsche[nrs]?|chinesische[nrs]?|französische[nrs]?|"
     r"staatliche[nrs]?|chinois[e]?|allemand[e]?|français[e]?|européen(ne)?)\s+)+")
@@ -238,8 +242,9 @@ def find_companies(text: str, sentences, entities, is_place) -> list[tuple[int, 
             candidates[(s, e)] = True
     for ent in entities:
         if ent.label == "ORG":
-            for span in _coordinated_parts(text, ent.start, ent.end):
-                candidates.setdefault(span, False)
+            for line_start, line_end in _lines(text, ent.start, ent.end):
+                for span in _coordinated_parts(text, line_start, line_end):
+                    candidates.setdefault(span, False)
     for sent, found_cues in zip(sentences, cues):  # "das Logistikunternehmen Yuxinou", "the carmaker Geely"
         for m in DESCRIBED_NAME.finditer(text, sent.start, sent.end) if 1 in found_cues else ():
             candidates.setdefault(m.span(2), False)
@@ -272,13 +277,47 @@ def find_companies(text: str, sentences, entities, is_place) -> list[tuple[int, 
                 continue
             found = [f for f in found if not (s2 <= f[0] and f[1] <= e2)]
             found.append((s2, e2, " ".join(name.split())))
-            if paren and not is_place(paren.group(1)):  # "EDF (Électricité de France)": an alias
+            if paren and not is_place(paren.group(1)) and _is_alias(paren.group(1), name):
+                # "EDF (Électricité de France)": an alias
                 ps = e2 + paren.start(1)
                 found.append((ps, ps + len(paren.group(1)), paren.group(1)))
     return sorted(set(found))
 
 
 _WORD_START = re.compile(r"\S+")
+_FIRM_WORD = re.compile(r"\b(?:Corporation|Corp\.|Company|Co\.|Ltd\.?|Limited|Inc\.?|PLC|plc|GmbH|AG|SE|SA|SAS|S\.A\.|"
+                        r"S\.p\.A\.|N\.V\.|Group|Gruppe|Groupe|Holdings?)(?!\w)")
+_INITIALS = re.compile(r"(?<![\w'’])\w")
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """An entity's parts on each line, without a list item's marker: a list's items or a table's cells that the
+    NER, which reads line breaks as spaces, joined ("SE (IT-Dienstleistungen) - Dortmunder Hafen AG")."""
+    parts, pos = [], start
+    for line in text[start:end].split("\n"):
+        marker = LIST_MARKER.match(line)
+        skip = marker.end() if marker else 0
+        if line[skip:].strip():
+            parts.append((pos + skip, pos + len(line.rstrip())))
+        pos += len(line) + 1
+    return parts
+
+
+def _is_alias(paren: str, name: str) -> bool:
+    """Whether the parentheses after a firm give another name of it ("EDF (Électricité de France)", "Qingdao
+    Port International Co., Ltd. (QPI)", "Tsingtao Brewery (Tsingtao)", "ChemChina"), not its trade ("KHS GmbH
+    (Abfüll- und Verpackungsanlagen)"): one abbreviates the other, they share a word, or it names a firm."""
+    return _abbreviates(paren, name) or _abbreviates(name, paren) or bool(
+        {fold_name(w) for w in paren.split()} & {fold_name(w) for w in name.split()}) \
+        or _is_known_or_unit(paren) or _FIRM_WORD.search(paren) is not None
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """"EDF" of "Électricité de France", "JAC Motors" of "Anhui Jianghuai Automobile Group": the capitals of the
+    short name's first word are initials of the long one's words, in order."""
+    capitals = iter(fold_name(c) for c in _INITIALS.findall(long))
+    letters = [fold_name(c) for c in short.split()[0] if c.isupper()] if short.split() else []
+    return len(letters) >= 2 and all(letter in capitals for letter in letters)
 _COORDINATION = re.compile(r"\s+(?:and|und|et|sowie)\s+(?=[A-Z])")
 
 
