@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .annotate import LIST_MARKER
+from .link.place_mentions import HOME_COUNTRIES
 from .literals import Prefilter
 from .records import Place, PlaceSpan, Relation
 from .triggers import PRIORITY, Trigger, first_match, load_patterns
@@ -320,6 +321,9 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
         # clause before, else the city whose partners the last sentence named, else its subject
         last_hub = context.listing[0] if context.listing else previous_owner
         candidates = list(main_places) if first_person or inside else [hub, last_hub, context.subject, *main_places]
+        if opening and first_match(lang, "home_anaphor", clause[conjunction:conjunction + 60]):
+            home = HOME_COUNTRIES.get(lang, ())  # "Die Landeshauptstadt pflegt …": a German city, not Qingdao
+            candidates = [p for p in candidates if p is not None and p.country in home] or candidates
         abroad = [p for p in candidates if p is not None and p.country != members[0].place.country]
         carried = abroad[0] if abroad else (main_place if first_person else (context.subject or main_place))
         # and those of placeless clauses, not beyond a semicolon ("…; a request was turned down in 2016")

@@ -595,3 +595,10 @@ def test_relations_a_long_list_item_with_its_own_relation_word_is_a_row():
 ])
 def test_relations_a_clause_that_leaves_out_the_verb_has_its_own_subject(lang, text, expected):
     assert set(relations_of(text, lang)) == {frozenset(pair) for pair in expected}
+
+
+def test_relations_a_title_only_a_home_city_bears_names_it_not_the_partner():
+    text = ("Für Kiel wäre Qingdao die erste Partnerstadt in Asien. Die Landeshauptstadt pflegt bereits "
+            "Städtepartnerschaften mit Coventry (1967), Vaasa (1967) und Tallinn (1986).")
+    pairs = relations_of(text, "de")
+    assert set(pairs) == {frozenset(("Kiel", p)) for p in ("Qingdao", "Coventry", "Vaasa", "Tallinn")}
