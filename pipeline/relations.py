@@ -321,6 +321,10 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
         # clause before, else the city whose partners the last sentence named, else its subject
         last_hub = context.listing[0] if context.listing else previous_owner
         candidates = list(main_places) if first_person or inside else [hub, last_hub, context.subject, *main_places]
+        before_colon = in_clause[n - 1][-1] if n and in_clause[n - 1] and re.fullmatch(
+            r"\s*:\s*", text[in_clause[n - 1][-1].end:c_start]) else None
+        if opening and before_colon:  # "… les partenaires historiques de Metz : la ville est jumelée avec …"
+            candidates = [before_colon.place, *candidates]
         if opening and first_match(lang, "home_anaphor", clause[conjunction:conjunction + 60]):
             home = HOME_COUNTRIES.get(lang, ())  # "Die Landeshauptstadt pflegt …": a German city, not Qingdao
             candidates = [p for p in candidates if p is not None and p.country in home] or candidates
@@ -658,12 +662,13 @@ def _hub(text: str, clause_start: int, members: list[PlaceSpan], triggers, carri
                  and not _PREPOSITION_BEFORE.fullmatch(text[clause_start:m.start].lstrip())), members[0]).place
 
 
-_ITEM_GAP = re.compile(r"[\s,(]*((?!(and|und|et)\b)\w+[\s(]+){0,4}")  # words, not a coordination
+_ITEM_GAP = re.compile(r"[\s,(]*((?!(and|und|et)\b)\w+[\s()]+){0,4}")  # words, not a coordination
 
 
 def _own_date(text: str, span: PlaceSpan, following: list[PlaceSpan], dates):
     """A date that follows a list item directly ("Wuhan (1982)", "Wuhan since 1982", "Donezk in der Ukraine
-    (seit 1987)"), or follows the item coordinated with it ("Lille and Turin in 1958")."""
+    (seit 1987)", "Trèves (Allemagne) depuis 1957"), or follows the item coordinated with it ("Lille and Turin in
+    1958")."""
     for d in dates:
         gap = text[span.end:d.start]
         if 0 <= d.start - span.end <= 25 and _ITEM_GAP.fullmatch(gap + " "):

@@ -602,3 +602,28 @@ def test_relations_a_title_only_a_home_city_bears_names_it_not_the_partner():
             "Städtepartnerschaften mit Coventry (1967), Vaasa (1967) und Tallinn (1986).")
     pairs = relations_of(text, "de")
     assert set(pairs) == {frozenset(("Kiel", p)) for p in ("Qingdao", "Coventry", "Vaasa", "Tallinn")}
+
+
+def test_relations_an_anaphor_after_a_colon_is_the_place_before_it():
+    text = ("Metz et Yichang célèbrent vingt ans de jumelage. Yichang rejoint la liste des partenaires historiques "
+            "de Metz : la ville est jumelée avec Trèves (Allemagne) depuis 1957 et avec Karmiel (Israël) depuis 1985.")
+    pairs = relations_of(text, "fr")
+    assert {pair: r.date for pair, r in pairs.items()} == {
+        frozenset(("Metz", "Yichang")): None, frozenset(("Metz", "Trier")): "1957",
+        frozenset(("Metz", "Karmi'el")): "1985"}
+
+
+def test_places_a_person_entity_of_a_preposition_and_a_city_is_the_city():
+    from pipeline.annotate import Entity
+    text = "Yichang rejoint la liste des partenaires de Metz."
+    start = text.index("de Metz")
+    annotation = Annotation((Sentence(0, len(text), "fr", 0),), (Entity(start, start + 7, "PER", "de Metz"),))
+    places = link_places(text, annotation, load_gazetteer(), sentence_triggers(text, annotation.sentences))
+    assert [p.place.name for p in places] == ["Yichang", "Metz"]
+
+
+def test_places_a_name_keeps_the_sense_it_was_named_in_first():
+    text = "Metz est jumelée avec Gloucester (Royaume-Uni) depuis 1967. Trèves et Gloucester sont jumelées."
+    sentences = tuple(Sentence(s, e, "fr", 0) for s, e in split_sentences(text, 0, len(text)))
+    places = link_places(text, Annotation(sentences, ()), load_gazetteer(), sentence_triggers(text, sentences))
+    assert [(p.place.name, p.place.country) for p in places if p.place.name == "Gloucester"] == [("Gloucester", "GB")] * 2

@@ -126,13 +126,18 @@ def _one_sense(text: str, found: list[PlaceSpan], gazetteer) -> list[PlaceSpan]:
     """A name means the same place throughout a document: "Hanyang" after "Wuhan's Hanyang District" is
     that district, not Seoul, of which it is an old name."""
     counts = Counter(p.place.place_id for p in found)
+    first: dict[str, PlaceSpan] = {}
+    for span in found:
+        first.setdefault(span.place.place_id, span)
     kept = []
     for span in found:
         name = text[span.start:span.end]
-        if counts[span.place.place_id] == 1 and any(  # another place of this document has this name too
-                pid in counts and pid != span.place.place_id for pid in gazetteer.ids(name)):
-            same = [p for p in gazetteer.lookup(name) if p.place_id in counts and p.place_id != span.place.place_id]
-            span = PlaceSpan(span.start, span.end, same[0])
+        rivals = [first[pid] for pid in gazetteer.ids(name) if pid in counts and pid != span.place.place_id]
+        if counts[span.place.place_id] == 1 and rivals:  # another place of this document has this name too:
+            # the sense it was named in first ("Gloucester (Royaume-Uni)", then "Trèves et Gloucester")
+            earliest = min(rivals, key=lambda p: p.start)
+            if earliest.start < first[span.place.place_id].start or counts[earliest.place.place_id] > 1:
+                span = PlaceSpan(span.start, span.end, earliest.place)
         kept.append(span)
     return kept
 
@@ -156,8 +161,12 @@ def _is_listed_place(text: str, start: int, end: int, found: list[PlaceSpan], ga
 
 
 def _has_other_words(rest: str, gazetteer) -> bool:
-    """Whether an entity holds more than a place and its country ("Windsor, Canada" is no organisation)."""
-    return any(len(w) > 1 and gazetteer.country_code(w) is None for w in _WORDS.findall(rest))
+    """Whether an entity holds more than a place, its country and a preposition ("Windsor, Canada" is no
+    organisation, "de Metz" no person)."""
+    return any(len(w) > 1 and w not in _PARTICLES and gazetteer.country_code(w) is None for w in _WORDS.findall(rest))
+
+
+_PARTICLES = {"de", "du", "des", "von", "van", "of", "aus", "from"}
 
 
 _APOSTROPHE_END = re.compile(r"['’]s?$")
