@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .annotate import LIST_MARKER
@@ -167,6 +167,7 @@ class _Context:
     listing: tuple[Place, str] | None = None  # (hub, relation) of the last sentence that stated pairs
     pair: tuple[Place, Place] | None = None  # the last pair stated, for "the two cities"
     stated: list[tuple[Relation, bool]] | None = None  # what the sentence before stated
+    partners: dict[str, list[Place]] = field(default_factory=dict)  # place_id -> places paired with it so far
     regions: tuple[Place, ...] = ()  # the document's provinces, states and regions, those of its city's country first
 
 
@@ -190,6 +191,9 @@ def extract_relations(doc_id: str, text: str, sentences, places: list[PlaceSpan]
         if new:
             context.pair = (new[-1][0].a, new[-1][0].b)
         context.stated = new
+        for r, _ in new:
+            context.partners.setdefault(r.a.place_id, []).append(r.b)
+            context.partners.setdefault(r.b.place_id, []).append(r.a)
         found.extend(new)
     return merge_relations(found)
 
@@ -362,12 +366,13 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
         elif own and owner is None and (own[0].start < members[0].start or _OFFICIAL_OF.search(
                 text, max(c_start, members[0].start - 40), members[0].start)) \
                 and not _has_organisation(text, c_start, c_end, places, companies, lang) and (
-                home := _counterpart(members[0].place, [*main_places, local_subject,
+                home := _counterpart(members[0].place, [*context.partners.get(members[0].place.place_id, ()),
+                                                        *main_places, local_subject,
                                                         *(p.place for p in parties if p not in members),
                                                         *context.regions])):
-            # "a twinning with Wuxi": the document's city, or one of the level of the partner: the paragraph's
-            # subject, a place elsewhere in the sentence ("Partnerregion Fujian: Rheinland-Pfalz und China"),
-            # the document's region
+            # "a twinning with Wuxi": the place the document already paired it with, the document's city, or one
+            # of the level of the partner: the paragraph's subject, a place elsewhere in the sentence
+            # ("Partnerregion Fujian: Rheinland-Pfalz und China"), the document's region
             c_hub, confidence = home, 0.5
         else:
             hub = members[0].place

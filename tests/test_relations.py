@@ -627,3 +627,9 @@ def test_places_a_name_keeps_the_sense_it_was_named_in_first():
     sentences = tuple(Sentence(s, e, "fr", 0) for s, e in split_sentences(text, 0, len(text)))
     places = link_places(text, Annotation(sentences, ()), load_gazetteer(), sentence_triggers(text, sentences))
     assert [(p.place.name, p.place.country) for p in places if p.place.name == "Gloucester"] == [("Gloucester", "GB")] * 2
+
+
+def test_relations_a_partner_named_alone_pairs_with_the_city_the_document_paired_it_with():
+    text = ("Bochum und Xuzhou feiern 30 Jahre Partnerschaft. Xuzhou ist eine Metropole, und Xuzhou wächst. "
+            "Bochum ist seit 1987 mit Donezk verschwistert. Für die Partnerstadt Donezk sammelte der Freundeskreis Spenden.")
+    assert set(relations_of(text, "de")) == {frozenset(("Bochum", "Xuzhou")), frozenset(("Bochum", "Donetsk"))}
