@@ -114,7 +114,8 @@ _BETWEEN = re.compile(r"\b(between|zwischen|entre)\s+((the|den|dem|der|l['’]|l
 _CITY_NP = re.compile(r"\b(die|diese|the|this|la|cette)\s+(Stadt|city|town|ville|Metropole|métropole)\b"
                       r"(?!\s+(of\s+|de\s+|d['’])?(?-i:[A-ZÄÖÜÉ]))", re.IGNORECASE)
 _PREPOSITION_BEFORE = re.compile(  # "Neben Changzhou hat Essen …": a place after a preposition is no subject
-    r"\b(neben|besides|mit|with|in|im|nach|to|from|von|aus|für|for|bei|avec|à|dans|en|de|du|vers|pour)\s+$",
+    r"\b(neben|besides|mit|with|in|im|nach|to|from|von|aus|für|for|bei|avec|à|dans|en|de|du|vers|pour|après|after|"
+    r"avant|before|vor)\s+$",
     re.IGNORECASE)
 _BESIDES_OPENING = re.compile(r"\W*(neben|besides|apart from|outre|en plus de)\s+", re.IGNORECASE)
 _BESIDES_BEFORE = re.compile(r"\b(neben|außer|besides|apart from|in addition to|outre|en plus de)\s+$", re.IGNORECASE)
@@ -367,7 +368,7 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
                 text, max(c_start, members[0].start - 40), members[0].start)) \
                 and not _has_organisation(text, c_start, c_end, places, companies, lang) and (
                 home := _counterpart(members[0].place, [*context.partners.get(members[0].place.place_id, ()),
-                                                        *main_places, local_subject,
+                                                        local_subject, *main_places,
                                                         *(p.place for p in parties if p not in members),
                                                         *context.regions])):
             # "a twinning with Wuxi": the place the document already paired it with, the document's city, or one

@@ -633,3 +633,11 @@ def test_relations_a_partner_named_alone_pairs_with_the_city_the_document_paired
     text = ("Bochum und Xuzhou feiern 30 Jahre Partnerschaft. Xuzhou ist eine Metropole, und Xuzhou wächst. "
             "Bochum ist seit 1987 mit Donezk verschwistert. Für die Partnerstadt Donezk sammelte der Freundeskreis Spenden.")
     assert set(relations_of(text, "de")) == {frozenset(("Bochum", "Xuzhou")), frozenset(("Bochum", "Donetsk"))}
+
+
+def test_relations_unnamed_partners_belong_to_the_paragraphs_subject_before_the_documents_city():
+    text = ("Seit 1982 ist Zürich mit Kunming durch eine Städtepartnerschaft verbunden. Zürich liegt am See, und "
+            "Zürich wächst.\n\nKunming selbst pflegt ein breites Netz internationaler Beziehungen. Zu den ältesten "
+            "Partnerstädten gehört das japanische Fujisawa (seit 1981).")
+    pairs = relations_of(text, "de")
+    assert set(pairs) == {frozenset(("Zurich", "Kunming")), frozenset(("Kunming", "Fujisawa"))}
