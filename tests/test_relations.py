@@ -641,3 +641,19 @@ def test_relations_unnamed_partners_belong_to_the_paragraphs_subject_before_the_
             "Partnerstädten gehört das japanische Fujisawa (seit 1981).")
     pairs = relations_of(text, "de")
     assert set(pairs) == {frozenset(("Zurich", "Kunming")), frozenset(("Kunming", "Fujisawa"))}
+
+
+def test_places_a_region_in_the_sentence_picks_its_countrys_homonym():
+    text = "The city has been twinned with Brest in Brittany since 1963."
+    sentences = tuple(Sentence(s, e, "en", 0) for s, e in split_sentences(text, 0, len(text)))
+    places = link_places(text, Annotation(sentences, ()), load_gazetteer(), sentence_triggers(text, sentences))
+    assert [(p.place.name, p.place.country) for p in places] == [("Brest", "FR"), ("Brittany", "FR")]
+
+
+def test_main_places_weigh_a_city_of_the_texts_language():
+    text = ("Rouen reçoit Ningbo. Ningbo, grand port, et Ningbo encore: la délégation de Ningbo visite Rouen. "
+            "La ville est jumelée depuis 1959 avec Norwich.")
+    doc = TextDoc("d", text, paragraphs=(Paragraph(0, 0, len(text), "fr"),), language="fr")
+    sentences = tuple(Sentence(s, e, "fr", 0) for s, e in split_sentences(text, 0, len(text)))
+    places = link_places(text, Annotation(sentences, ()), load_gazetteer(), sentence_triggers(text, sentences))
+    assert [p.name for p in main_places(doc, places)] == ["Rouen", "Ningbo", "Norwich"]

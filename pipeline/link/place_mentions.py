@@ -2,6 +2,7 @@
 document is about. A name the NER did not tag as a location needs context to count as a place."""
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -9,6 +10,7 @@ from collections import Counter
 from ..annotate import Annotation
 from ..records import PlaceSpan
 from ..triggers import find_triggers
+from .places import LARGE_REGIONS
 from .unlisted import find_unlisted
 
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
@@ -40,6 +42,7 @@ _LIST_GAP = re.compile(  # "Bourges und Inverness", "Sopot (1995), Tartu", "Sopo
     r"\s*(\([^)]*\)|(since|seit|depuis|in|en)\s+\d{4})?\s*(,\s*(and|und|et|sowie)?|;|and|und|et|sowie)\s*"
     r"((with|mit|avec)\s+)?((the|die|der|dem|den|le|la|l['’])\s*)?([a-zäöüéè-]+\s+)?")
 MIN_UNTAGGED_POPULATION = 100_000
+HOME_WEIGHT = 2
 # The countries a language's own place names point to, between homonyms ("Brest" in French is the French one);
 # English is written about places everywhere.
 HOME_COUNTRIES = {"de": ("DE", "AT", "CH"), "fr": ("FR", "BE", "CH", "LU")}
@@ -63,10 +66,17 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
     countries: dict[int, set[str]] = {}  # per sentence, the countries it names; read when a name needs them
 
     def countries_in(i: int) -> set[str]:
+        """The countries sentence i names, also by a region of theirs ("Brest in Brittany", "Cleveland, dans l'Ohio")."""
         if i not in countries:
             sent = sentences[i]
-            countries[i] = {c for w in _WORDS.findall(text[sent.start:sent.end]) if (c := gazetteer.country_code(w))}
+            countries[i] = {c for w in _WORDS.findall(text[sent.start:sent.end]) if (c := country_of(w))}
         return countries[i]
+
+    @functools.cache
+    def country_of(word: str) -> str | None:
+        country = gazetteer.country_code(word)
+        region = gazetteer.resolve(word) if country is None and word[:1].isupper() else None
+        return country or (region.country if region and region.kind in LARGE_REGIONS else None)
 
     def sentence_at(pos: int) -> int | None:
         i = bisect_right(starts, pos) - 1
@@ -185,8 +195,10 @@ def _resolve(gazetteer, name: str, near, label, lang: str):
 
 
 def main_places(doc, places: list[PlaceSpan]) -> list:
-    """The cities a document is about, most central first: named most often in any form (also
-    "Nürnberger", "Duisburgs", "Hamburg's"), a mention in the title counting three times."""
+    """The cities a document is about, most central first: named most often in any form (also "Nürnberger",
+    "Duisburgs", "Hamburg's"), a mention in the title counting three times, and one of a city of the countries
+    the text's language is spoken in HOME_WEIGHT times (a German text about Qingdao mostly comes from its German
+    partner)."""
     title_end = doc.paragraphs[0].end if doc.paragraphs else 0
     forms: dict[str, set[str]] = {}
     first: dict[str, int] = {}
@@ -197,7 +209,9 @@ def main_places(doc, places: list[PlaceSpan]) -> list:
     counts = {pid: sum(3 if start < title_end else 1 for start in _mentions(doc.text, names))
               for pid, names in forms.items()}
     by_id = {p.place.place_id: p.place for p in places}
-    return [by_id[pid] for pid in sorted(counts, key=lambda pid: (-counts[pid], first[pid]))]
+    home = HOME_COUNTRIES.get(doc.language, ())
+    weight = {pid: HOME_WEIGHT if by_id[pid].country in home else 1 for pid in counts}
+    return [by_id[pid] for pid in sorted(counts, key=lambda pid: (-counts[pid] * weight[pid], first[pid]))]
 
 
 def _mentions(text: str, names: set[str]) -> list[int]:
