@@ -99,6 +99,7 @@ CLAUSE_BREAK = re.compile(
     r"|,\s+(?=(zuvor|davor|danach|später|previously|later|earlier|auparavant|ensuite|plus tard)\b)"
     r"|,\s+(?=(zu|in|von|mit|bei|an|auf|aus|für|nach|of|with|to)\s+(der|dem|denen|welcher|welchem|which|whom)\b)"
     r"|,\s+(?=" + _GAPPED + ")")
+_GAPPED_CLAUSE = re.compile(_GAPPED)
 
 
 _OWNED_BY = re.compile(  # "zu den Partnerstädten Duisburgs", "villes jumelles de Rennes", "twin towns of Kiel"
@@ -117,7 +118,6 @@ _PREPOSITION_BEFORE = re.compile(  # "Neben Changzhou hat Essen …": a place af
     r"\b(neben|besides|mit|with|in|im|nach|to|from|von|aus|für|for|bei|avec|à|dans|en|de|du|vers|pour|après|after|"
     r"avant|before|vor)\s+$",
     re.IGNORECASE)
-_BESIDES_OPENING = re.compile(r"\W*(neben|besides|apart from|outre|en plus de)\s+", re.IGNORECASE)
 _BESIDES_BEFORE = re.compile(r"\b(neben|außer|besides|apart from|in addition to|outre|en plus de)\s+$", re.IGNORECASE)
 _RELATIVE = re.compile(r"\s*(which|who|that|die|der|das|welche|qui|que|lesquelles|lesquels)\b", re.IGNORECASE)
 _HEADING_OF = re.compile(  # "Partner cities of Bonn", "Partnerschaften der Stadt Freiburg", "jumelles de la ville de Metz"
@@ -277,8 +277,8 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
         opening = first_match(lang, "anaphor", clause[conjunction:conjunction + 60])
         possessive = first_match(lang, "possessive", clause)
         colon_list = not own and n and text[c_start - 2:c_start].strip() == ":" \
-            and (members[0].start - c_start < 5 or _BESIDES_OPENING.fullmatch(text, c_start, members[0].start))
-        gapped = not own and n and re.match(_GAPPED, text[c_start:c_end]) and members[0].start == c_start
+            and (members[0].start - c_start < 5 or _BESIDES_BEFORE.fullmatch(text, c_start, members[0].start))
+        gapped = not own and n and members[0].start == c_start and _GAPPED_CLAUSE.match(text, c_start, c_end)
         if colon_list or gapped:  # "partners: A, B", "Bochum ist mit fünf Städten verschwistert: Neben Xuzhou sind
             # das A, B …"; "Quimper est jumelée avec A, Vannes avec B": the relation word of the clause before
             own = [t for t in triggers if clauses[n - 1][0] <= t.start < clauses[n - 1][1]]

@@ -1,4 +1,4 @@
-"""Evaluation: the scoring rules of GOLD_FORMAT.md, and the floors CI enforces on seeds and dev set."""
+"""Evaluation: the scoring rules of GOLD_FORMAT.md, and the floors CI enforces on seeds, dev set and fresh documents."""
 from __future__ import annotations
 
 import json
@@ -88,4 +88,14 @@ def test_evaluate_dev_set_stays_above_recorded_floors(root):
     gold = sorted((root / ROOT_GOLD).glob("dev_*.jsonl"))
     report = evaluate_corpus(root / ROOT_GOLD / "dev", gold, workers=2)
     floors = json.loads((root / ROOT_GOLD / "floors.json").read_text())
+    assert check_floors(report, floors) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["fresh", "fresh2", "fresh3"])
+def test_evaluate_fresh_documents_stay_above_recorded_floors(root, name):
+    """The held-out rounds (README, "Scores"): their current scores less 0.03, as for the dev set."""
+    gold = sorted((root / ROOT_GOLD).glob(f"{name}_*.jsonl"))
+    report = evaluate_corpus(root / ROOT_GOLD / name, gold, workers=2)
+    floors = json.loads((root / ROOT_GOLD / "floors_fresh.json").read_text())[name]
     assert check_floors(report, floors) == []

@@ -318,6 +318,8 @@ def _abbreviates(short: str, long: str) -> bool:
     capitals = iter(fold_name(c) for c in _INITIALS.findall(long))
     letters = [fold_name(c) for c in short.split()[0] if c.isupper()] if short.split() else []
     return len(letters) >= 2 and all(letter in capitals for letter in letters)
+
+
 _COORDINATION = re.compile(r"\s+(?:and|und|et|sowie)\s+(?=[A-Z])")
 
 

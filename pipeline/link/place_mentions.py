@@ -66,7 +66,7 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
     countries: dict[int, set[str]] = {}  # per sentence, the countries it names; read when a name needs them
 
     def countries_in(i: int) -> set[str]:
-        """The countries sentence i names, also by a region of theirs ("Brest in Brittany", "Cleveland, dans l'Ohio")."""
+        """The countries sentence i names, also by a region of theirs ("Brest in Brittany")."""
         if i not in countries:
             sent = sentences[i]
             countries[i] = {c for w in _WORDS.findall(text[sent.start:sent.end]) if (c := country_of(w))}
