@@ -249,8 +249,12 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
     triggered_before = False
     for n, ((c_start, c_end), members) in enumerate(zip(clauses, in_clause)):
         own = [t for t in triggers if c_start <= t.start < c_end]
-        if not own and n + 1 < len(clauses) and _RELATIVE.match(text, clauses[n + 1][0]) and not in_clause[n + 1]:
-            own = [t for t in triggers if clauses[n + 1][0] <= t.start < clauses[n + 1][1]]  # "X and Y, which signed"
+        told_after = []  # the dates of the clause after a colon that tells this one's relation
+        if not own and n + 1 < len(clauses) and not in_clause[n + 1] and (
+                _RELATIVE.match(text, clauses[n + 1][0]) or text[c_end:clauses[n + 1][0]].strip() == ":"):
+            # "X and Y, which signed", "Leipzig und Nanjing (Provinz Jiangsu): Städtepartnerschaft seit 1988"
+            own = [t for t in triggers if clauses[n + 1][0] <= t.start < clauses[n + 1][1]]
+            told_after = [d for d in sent_dates if clauses[n + 1][0] <= d.start < clauses[n + 1][1]]
         triggered_before = triggered_before or bool(own)
         inner = _inner_pair(text, members, own)
         if inner:  # "X and Y signed in 1999, following the twinning between A and B": A–B is a pair of its own
@@ -336,7 +340,7 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
         abroad = [p for p in candidates if p is not None and p.country != members[0].place.country]
         carried = abroad[0] if abroad else (main_place if first_person else (context.subject or main_place))
         # and those of placeless clauses, not beyond a semicolon ("…; a request was turned down in 2016")
-        clause_dates = [d for d in sent_dates if c_start <= d.start < c_end] + [
+        clause_dates = [d for d in sent_dates if c_start <= d.start < c_end] + told_after + [
             d for d in free_dates if not re.search(r"[;:]\s", text[min(d.end, c_start):max(d.start, c_end)])]
         if n and _SAME_YEAR.match(text, c_start):
             clause_dates += [d for d in sent_dates if clauses[n - 1][0] <= d.start < clauses[n - 1][1]]

@@ -657,3 +657,11 @@ def test_main_places_weigh_a_city_of_the_texts_language():
     sentences = tuple(Sentence(s, e, "fr", 0) for s, e in split_sentences(text, 0, len(text)))
     places = link_places(text, Annotation(sentences, ()), load_gazetteer(), sentence_triggers(text, sentences))
     assert [p.name for p in main_places(doc, places)] == ["Rouen", "Ningbo", "Norwich"]
+
+
+def test_relations_a_list_item_of_two_places_whose_relation_follows_a_colon():
+    text = ("Städtepartnerschaften in Thüringen\n\n- Erfurt und Kunming (Provinz Yunnan): Städtepartnerschaft seit 2001\n"
+            "- Gera und Pernik: Partnerschaftsvertrag vom Mai 1999")
+    pairs = relations_of(text, "de")
+    assert {pair: r.date for pair, r in pairs.items()} == {
+        frozenset(("Erfurt", "Kunming")): "2001", frozenset(("Gera", "Pernik")): "1999-05"}
