@@ -243,18 +243,19 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
     found = []
     clauses = split_clauses(text, sent.start, sent.end)
     in_clause = [_unique([p for p in parties if cs <= p.start < ce]) for cs, ce in clauses]
+    said_in = [[t for t in triggers if cs <= t.start < ce] for cs, ce in clauses]  # each clause's relation words
+    dated_in = [[d for d in sent_dates if cs <= d.start < ce] for cs, ce in clauses]  # and its dates
     free_dates = [d for d in sent_dates if not any(cs <= d.start < ce and m for (cs, ce), m in zip(clauses, in_clause))]
     hub: Place | None = None
     pending: Place | None = None  # the first place of a clause without trigger ("Aquitaine, today part of …,")
     triggered_before = False
     for n, ((c_start, c_end), members) in enumerate(zip(clauses, in_clause)):
-        own = [t for t in triggers if c_start <= t.start < c_end]
+        own = said_in[n]
         told_after = []  # the dates of the clause after a colon that tells this one's relation
         if not own and n + 1 < len(clauses) and not in_clause[n + 1] and (
                 _RELATIVE.match(text, clauses[n + 1][0]) or text[c_end:clauses[n + 1][0]].strip() == ":"):
             # "X and Y, which signed", "Leipzig und Nanjing (Provinz Jiangsu): Städtepartnerschaft seit 1988"
-            own = [t for t in triggers if clauses[n + 1][0] <= t.start < clauses[n + 1][1]]
-            told_after = [d for d in sent_dates if clauses[n + 1][0] <= d.start < clauses[n + 1][1]]
+            own, told_after = said_in[n + 1], dated_in[n + 1]
         triggered_before = triggered_before or bool(own)
         inner = _inner_pair(text, members, own)
         if inner:  # "X and Y signed in 1999, following the twinning between A and B": A–B is a pair of its own
@@ -269,7 +270,7 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
                 and {m.place.place_id for m in members} <= {p.place_id for p in context.pair}:
             # "the two cities upgraded their ties to a full twinning in October 2009": the last pair
             status, stated = _status(text[c_start:c_end], lang)
-            date = pick_date([d for d in sent_dates if c_start <= d.start < c_end], own[0].start, text, lang) \
+            date = pick_date(dated_in[n], own[0].start, text, lang) \
                 if _dates_it(status, text[c_start:c_end], lang) else None
             found.append((Relation(doc_id, *context.pair, _best(own), status, date.iso if date else None,
                                    date.precision if date else None, chunk.strip(), sent.start, sent.end, 0.7), stated))
@@ -285,14 +286,13 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
         gapped = not own and n and members[0].start == c_start and _GAPPED_CLAUSE.match(text, c_start, c_end)
         if colon_list or gapped:  # "partners: A, B", "Bochum ist mit fünf Städten verschwistert: Neben Xuzhou sind
             # das A, B …"; "Quimper est jumelée avec A, Vannes avec B": the relation word of the clause before
-            own = [t for t in triggers if clauses[n - 1][0] <= t.start < clauses[n - 1][1]]
+            own = said_in[n - 1]
         # a clause without relation word may go on with the list before: the last sentence's, or after a
         # semicolon this sentence's ("The city has been twinned with A since 1956; B and C followed in the 1960s")
         listing = context.listing if not n else (hub, found[-1][0].relation) if found and hub and \
             text[c_start - 2:c_start].strip() == ";" else None
         if not own and listing and (n or len(clauses) > 1):
-            continued = _continued_list(doc_id, text, sent, c_start, c_end, members,
-                                        [d for d in sent_dates if c_start <= d.start < c_end], listing)
+            continued = _continued_list(doc_id, text, sent, c_start, c_end, members, dated_in[n], listing)
             if continued:
                 found.extend(continued)
                 hub = listing[0]  # "…, zuvor war 1947 Perpignan Partnerstadt geworden": the same city's partner
@@ -340,10 +340,10 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
         abroad = [p for p in candidates if p is not None and p.country != members[0].place.country]
         carried = abroad[0] if abroad else (main_place if first_person else (context.subject or main_place))
         # and those of placeless clauses, not beyond a semicolon ("…; a request was turned down in 2016")
-        clause_dates = [d for d in sent_dates if c_start <= d.start < c_end] + told_after + [
+        clause_dates = dated_in[n] + told_after + [
             d for d in free_dates if not re.search(r"[;:]\s", text[min(d.end, c_start):max(d.start, c_end)])]
         if n and _SAME_YEAR.match(text, c_start):
-            clause_dates += [d for d in sent_dates if clauses[n - 1][0] <= d.start < clauses[n - 1][1]]
+            clause_dates += dated_in[n - 1]
         if len(members) >= 2 and _BETWEEN.search(text, max(c_start, members[0].start - 20), members[0].start) \
                 and re.fullmatch(r"\s*(and|und|et)\s+((the|die|der|dem|le|la|l['’])\s*)?(\w+\s+)?",
                                  text[members[0].end:members[1].start]):
@@ -392,8 +392,8 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
             relation, status, stated = min(kinds, key=PRIORITY.get), "signed", True
         # a clause naming only the hub dates the pair too ("X completed the first wave in 1989, when it signed
         # with Y", "Y, with which X has been friends since 1991")
-        clause_dates += [d for (cs, ce), m in zip(clauses, in_clause) if m and {x.place.place_id for x in m} ==
-                         {c_hub.place_id} for d in sent_dates if cs <= d.start < ce and d not in clause_dates]
+        clause_dates += [d for ds, m in zip(dated_in, in_clause) if m and {x.place.place_id for x in m} ==
+                         {c_hub.place_id} for d in ds if d not in clause_dates]
         others = [p for p in members if p.place.place_id != c_hub.place_id]
         others = [p for p in others if not (p.place.kind != "city" and any(  # "Kunming … du Yunnan"
             o.place.kind == "city" and o.place.country == p.place.country and o.start < p.start for o in others))]
@@ -496,8 +496,13 @@ def _inner_pair(text: str, members: list[PlaceSpan], own: list[Trigger]):
     return None
 
 
+def _strongest(triggers) -> Trigger | None:
+    return max(triggers, key=lambda t: PRIORITY[t.relation], default=None)
+
+
 def _best(triggers) -> str | None:
-    return max(triggers, key=lambda t: PRIORITY[t.relation]).relation if triggers else None
+    strongest = _strongest(triggers)
+    return strongest.relation if strongest else None
 
 
 def _is_list_row(text: str, sent, parties: list[PlaceSpan]) -> bool:
@@ -518,13 +523,13 @@ def _table_row(doc_id, text, sent, parties, triggers, dates, main_place, context
         if first_match(sent.language, "list_heading", text[sent.start:sent.end]) or triggers:
             context.table_relation = _best(triggers) or "sister_city"
         return []
-    relation = _best(triggers) or context.table_relation
+    best = _strongest(triggers)  # the row's own relation word; its date the one after it ("friendship city 1983,
+    # twin city since 2008")
+    relation = best.relation if best else context.table_relation
     home = context.table_owner or main_place
     if relation is None or (home is None and len(parties) < 2):
         return []
     status, stated = _status(text[sent.start:sent.end], sent.language)
-    best = max(triggers, key=lambda t: PRIORITY[t.relation]) if triggers else None
-    # the date of the row's strongest relation word: "friendship city 1983, twin city since 2008"
     date = next((d for d in dates if best and d.start > best.start), dates[0] if dates else None)
     if len(parties) >= 2:  # a row that names both sides ("Bavaria | Shandong | 1987")
         a, b = parties[0].place, parties[1].place

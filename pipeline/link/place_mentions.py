@@ -14,6 +14,7 @@ from .places import LARGE_REGIONS
 from .unlisted import find_unlisted
 
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+_PARTICLES = {"de", "du", "des", "von", "van", "of", "aus", "from"}  # "de Metz" tagged as a person is the city
 _FEATURE_AFTER = re.compile(
     r"[\s-]+(River|Fluss|Lake|See|Sea|Mountains?|Gebirge|Street|Straße|Square|Platz|Road|Avenue|Bridge|"
     r"Brücke|Cathedral|Garden|Gardens|Ufer|rivière|fleuve|Valley|Tal|Bay|Island|Insel)\b")
@@ -174,9 +175,6 @@ def _has_other_words(rest: str, gazetteer) -> bool:
     """Whether an entity holds more than a place, its country and a preposition ("Windsor, Canada" is no
     organisation, "de Metz" no person)."""
     return any(len(w) > 1 and w not in _PARTICLES and gazetteer.country_code(w) is None for w in _WORDS.findall(rest))
-
-
-_PARTICLES = {"de", "du", "des", "von", "van", "of", "aus", "from"}
 
 
 _APOSTROPHE_END = re.compile(r"['’]s?$")
