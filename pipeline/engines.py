@@ -9,6 +9,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from .config import Config
 
+PREFORK = "pipeline.process"  # what every pool worker imports before its first task
+
 
 class InlineEngine:
     """One process, no pool: the simplest way to debug, and no start-up cost for tiny corpora."""
@@ -34,7 +36,7 @@ class PoolEngine:
         self.workers = workers
         # forkserver: workers start from a clean interpreter, not from a parent holding writer threads.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pipeline.runner"])
+        context.set_forkserver_preload([PREFORK])
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
     def submit(self, fn, *args) -> Future:

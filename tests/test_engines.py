@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
 
 import pipeline
 from pipeline.config import Config
-from pipeline.engines import DaskEngine, InlineEngine, PoolEngine, make_engine
+from pipeline.engines import PREFORK, DaskEngine, InlineEngine, PoolEngine, make_engine
 
 CORPUS_FILES = [  # txt, md, html and pdf in all three languages
     "en/augsburg-jinan-20-years.txt", "en/lyon-guangzhou-biotech.html", "de/aachen-ningbo-partnerschaft.md",
@@ -53,3 +55,20 @@ def test_engines_dask_cluster_writes_the_local_tables(root, tmp_path):
     for name in sorted(set(expected) - {"runs"}):
         pd.testing.assert_frame_equal(found[name], expected[name], obj=name)
     assert len(expected["mentions"]) > 0
+
+
+
+def test_engines_workers_do_not_load_the_table_writers(tmp_path):
+    """A worker runs `process_batch` (preloaded by the pool's forkserver) and holds the models; pyarrow and pandas,
+    which only the parent's tables need, would add ~70 MiB to every worker."""
+    doc = tmp_path / "doc.txt"
+    doc.write_text("Kiel and Qingdao signed a friendship agreement in May 2019.", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from pipeline.discover import describe_file\n"
+        f"from {PREFORK} import process_batch\n"
+        f"print(process_batch([(describe_file('doc.txt', {str(doc)!r}), None)])[0].status,\n"
+        "      sorted({name.split('.')[0] for name in sys.modules} & {'pyarrow', 'pandas'}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["ok", "[]"]
