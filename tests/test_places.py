@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import config
+from pipeline.link import places
 from pipeline.link.places import fold_name, load_gazetteer, place_by_id, spacy_stop_words, split_kind
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,3 +196,37 @@ def test_gazetteer_does_not_import_the_french_language_package():
            "print('spacy.lang.fr' in sys.modules)"
     child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert child.stdout.strip() == "False"
+
+
+def test_gazetteer_built_copy_is_the_built_gazetteer(tmp_path, monkeypatch):
+    """The first process writes the built copy, the next ones read it; a copy of other code or data is never read
+    (its fingerprint names another file), and a folder that cannot be written only costs a build per process."""
+    built = places.build_gazetteer()
+    monkeypatch.setattr(places, "build_gazetteer", lambda: built)
+    path = tmp_path / "built" / "gazetteer-new.pickle"
+    (tmp_path / "built").mkdir()
+    (tmp_path / "built" / "gazetteer-old.pickle").write_bytes(b"stale")
+    assert places.read_or_build(path) is built
+    assert [p.name for p in path.parent.iterdir()] == ["gazetteer-new.pickle"]
+
+    def no_build():
+        raise AssertionError("built again although a built copy exists")
+
+    monkeypatch.setattr(places, "build_gazetteer", no_build)
+    copy = places.read_or_build(path)
+    assert copy is not built and copy == built and copy.heads == built.heads
+    assert copy.resolve("Wuhan") == built.resolve("Wuhan")
+
+    monkeypatch.setattr(places, "build_gazetteer", lambda: built)
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert places.read_or_build(blocked / "gazetteer-x.pickle") is built
+
+
+def test_gazetteer_fingerprint_follows_the_lexicons(tmp_path, monkeypatch):
+    data = config.model_data()
+    before = places.gazetteer_fingerprint()
+    edited = tmp_path / data[0].name
+    edited.write_bytes(data[0].read_bytes() + b"\n# edited\n")
+    monkeypatch.setattr(config, "model_data", lambda: [edited, *data[1:]])
+    assert places.gazetteer_fingerprint() != before
