@@ -668,7 +668,8 @@ def _hub(text: str, clause_start: int, members: list[PlaceSpan], triggers, carri
     if owner is not None:
         return owner.place
     if carried is not None and len(members) >= 2:
-        listed = all(_own_date(text, m, [], dates) for m in members)
+        own_dates = [_own_date(text, m, [], dates) for m in members]  # "Nizza (1954), Krakau (1979)", not one
+        listed = all(own_dates) and len(set(map(id, own_dates))) == len(members)  # "Mit A ist B seit 1984 …"
         first = min(triggers, key=lambda t: t.start, default=None)
         after_trigger = first is not None and first.start < members[0].start
         if listed or (after_trigger and (len(members) >= 3 or _WITH.fullmatch(text, first.end, members[0].start))):
