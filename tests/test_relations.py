@@ -678,3 +678,15 @@ def test_relations_one_date_for_both_places_is_no_list(lang, text, pair):
     pairs = relations_of(text, lang)
     assert pairs[frozenset(pair)].date == re.search(r"\d{4}", text.split(". ")[-1])[0]
     assert not any(pair[1] in p and pair[0] not in p for p in pairs)
+
+
+@pytest.mark.parametrize("lang, text, small", [
+    # a town too small to count untagged counts as a list item, also after an item with where it lies
+    ("en", "Galway is twinned with Seattle in the US state of Washington, Lorient and Chicago.", "Lorient"),
+    ("de", "Passau pflegt Partnerschaften mit Hackensack im US-Bundesstaat New Jersey, Cagnes-sur-Mer und Akita.",
+     "Cagnes-sur-Mer"),
+])
+def test_places_a_small_town_listed_after_a_place_and_where_it_lies(lang, text, small):
+    sentences = tuple(Sentence(s, e, lang, 0) for s, e in split_sentences(text, 0, len(text)))
+    places = link_places(text, Annotation(sentences, ()), load_gazetteer(), sentence_triggers(text, sentences))
+    assert small in [p.place.name for p in places]

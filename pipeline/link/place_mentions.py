@@ -39,8 +39,9 @@ _PARTNER_WORD_BEFORE = re.compile(
     r"\w*freundschaft\w*|friendship\w*|amitié|\w*vertrag|agreement|accord)\s*:?\s*"
     r"((with|mit|avec)\s+)?((the|die|der|dem|den|le|la|l['’])\s*)?([a-zäöüéè-]+\s+)?$", re.IGNORECASE)
 _LIST_GAP = re.compile(  # "Bourges und Inverness", "Sopot (1995), Tartu", "Sopot since 1995, and with Tartu",
-    # "Amagasaki since 1959; Bourges"
-    r"\s*(\([^)]*\)|(since|seit|depuis|in|en)\s+\d{4})?\s*(,\s*(and|und|et|sowie)?|;|and|und|et|sowie)\s*"
+    # "Amagasaki since 1959; Bourges", "Hackensack im US-Bundesstaat New Jersey, Cagnes-sur-Mer"
+    r"\s*(\([^)]*\)|(since|seit|depuis|in|en)\s+\d{4}|(in|in the|on the|im|in der|an der|am|en|au|aux|dans l[ea]|"
+    r"près de)\s+[\w'’. -]{2,40}?)?\s*(,\s*(and|und|et|sowie)?|;|and|und|et|sowie)\s*"
     r"((with|mit|avec)\s+)?((the|die|der|dem|den|le|la|l['’])\s*)?([a-zäöüéè-]+\s+)?")
 MIN_UNTAGGED_POPULATION = 100_000
 HOME_WEIGHT = 2
@@ -167,7 +168,7 @@ def _is_listed_place(text: str, start: int, end: int, found: list[PlaceSpan], ga
     if _LISTED_YEAR.match(text, end) or _PARTNER_WORD_BEFORE.search(text[max(0, start - 45):start]):
         return True
     previous = found[-1] if found else None
-    return previous is not None and 0 <= start - previous.end <= 30 \
+    return previous is not None and 0 <= start - previous.end <= 60 \
         and _LIST_GAP.fullmatch(text[previous.end:start]) is not None
 
 
