@@ -13,6 +13,7 @@ from .annotate import LANGUAGES
 from .extract import ExtractionError
 from .records import DocResult, Source, TextDoc
 
+
 def process_batch(items: list[tuple[Source, TextDoc | None]], strict: bool = False) -> list[DocResult]:
     """All per-document work for a batch of readable Sources; a cached TextDoc skips extraction.
 

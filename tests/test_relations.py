@@ -669,10 +669,10 @@ def test_relations_a_list_item_of_two_places_whose_relation_follows_a_colon():
 
 @pytest.mark.parametrize("lang, text, pair", [
     # one date after both places dates the pair; only a date of each item's own makes a list of another's partners
-    ("de", "Erfurt feiert die Partnerschaft mit Haikou. Haikou ist die einzige chinesische Partnerstadt Erfurts. "
-           "Mit Vilnius ist Erfurt seit 2006 partnerschaftlich verbunden.", ("Erfurt", "Vilnius")),
-    ("en", "Derby celebrates its friendship with Hangzhou. Hangzhou is the only Chinese partner of Derby. "
-           "With Osnabrück, Derby has been twinned since 1976.", ("Derby", "Osnabrück")),
+    ("de", ("Erfurt feiert die Partnerschaft mit Haikou. Haikou ist die einzige chinesische Partnerstadt Erfurts. "
+            "Mit Vilnius ist Erfurt seit 2006 partnerschaftlich verbunden."), ("Erfurt", "Vilnius")),
+    ("en", ("Derby celebrates its friendship with Hangzhou. Hangzhou is the only Chinese partner of Derby. "
+            "With Osnabrück, Derby has been twinned since 1976."), ("Derby", "Osnabrück")),
 ])
 def test_relations_one_date_for_both_places_is_no_list(lang, text, pair):
     pairs = relations_of(text, lang)
