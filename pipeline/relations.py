@@ -636,6 +636,8 @@ def _listed_after(text: str, pos: int, members: list[PlaceSpan]) -> list[PlaceSp
 _GENITIVE_S = re.compile(r"['’]?s")
 _OWNER_AFTER = re.compile(r"(['’]?s)?\s+((?-i:[a-z]+|[A-Z][a-z]+)\s+){0,2}?(sister|twin|partner|friendship|international)",
                           re.IGNORECASE)
+# "die einzige Partnerstadt Passaus", "Partnerstadt von Kiel"; not the apposition "die Partnerstadt Kiel"
+_OWNED_BY_ONE = re.compile(r"(Partnerstadt|Freundschaftsstadt|Schwesterstadt)\s+(von\s+)?$", re.IGNORECASE)
 _WORD_END = re.compile(r"s?(?!\w)")
 _AND_AFTER = re.compile(r"s?\s*(und|and|et)\b")
 _COMPOUND_AFTER = re.compile(r"(s|er)\s+(Partner|Schwester|Freundschafts)")
@@ -651,6 +653,9 @@ def _owner(text: str, clause_start: int, parties: list[PlaceSpan]) -> PlaceSpan 
         if genitive and _OWNER_AFTER.match(after):
             return span
         if _OWNED_BY.search(before) and _WORD_END.match(after) and not _AND_AFTER.match(after):
+            return span
+        one = _OWNED_BY_ONE.search(before)
+        if one and (one.group(2) or (re.match(r"s(?!\w)", after) and not span.place.name.endswith("s"))):
             return span
         if _COMPOUND_AFTER.match(after):
             return span

@@ -690,3 +690,12 @@ def test_places_a_small_town_listed_after_a_place_and_where_it_lies(lang, text, 
     sentences = tuple(Sentence(s, e, lang, 0) for s, e in split_sentences(text, 0, len(text)))
     places = link_places(text, Annotation(sentences, ()), load_gazetteer(), sentence_triggers(text, sentences))
     assert small in [p.place.name for p in places]
+
+
+@pytest.mark.parametrize("owner", ["Erfurts", "von Erfurt"])
+def test_relations_the_city_after_a_sentence_naming_whose_partner_is_the_owner(owner):
+    text = (f"Erfurt feiert die Partnerschaft mit Haikou. Haikou ist die einzige chinesische Partnerstadt {owner}. "
+            "Daneben unterhält die Stadt Partnerschaften mit Vilnius und Győr.")
+    pairs = relations_of(text, "de")
+    assert {frozenset(("Erfurt", "Vilnius")), frozenset(("Erfurt", "Győr"))} <= set(pairs)
+    assert not any("Haikou" in pair and "Erfurt" not in pair for pair in pairs)
