@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -72,7 +73,7 @@ def _version(dist: str) -> str:
         return "-"
 
 
-def fingerprint(code: tuple[str, ...], data, dists: tuple[str, ...], *extra: str) -> str:
+def fingerprint(code: tuple[str, ...], data: Iterable[Path], dists: tuple[str, ...], *extra: str) -> str:
     """A short hash of our version, the code files matching `code`, the `data` files, the installed versions
     of `dists`, and `extra`: a derived result is stale when any of them changes."""
     parts = [PIPELINE_VERSION, _hash_code(code), _hash_files(data), *map(_version, dists), *extra]

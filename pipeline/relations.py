@@ -106,6 +106,9 @@ _OWNED_BY = re.compile(  # "zu den Partnerstädten Duisburgs", "villes jumelles 
     r"(Partnerst[aä]dte[n]?|Freundschaftsst[aä]dte[n]?|partner cities|twin towns?|sister cities|"
     r"villes? jumelles?|villes? partenaires?|villes? jumelées?(\s+avec)?)\s+"
     r"((von|der Stadt|of|de|d['’]|de la ville de)\s*)?$", re.IGNORECASE)
+# the German singular owns only in the genitive or after "von" ("die einzige Partnerstadt Passaus", "Partnerstadt
+# von Kiel"); "die Partnerstadt Kiel" is an apposition
+_OWNED_BY_ONE = re.compile(r"(Partnerstadt|Freundschaftsstadt|Schwesterstadt)\s+(von\s+)?$", re.IGNORECASE)
 _DATELINE = re.compile(r"[A-ZÄÖÜÉ][A-ZÄÖÜÉ .'’/-]{2,40},[^()\n]{0,40}\([^)\n]{1,40}\)\s*[-–—]+\s*")
 _OFFICIAL_OF = re.compile(  # "the mayor of Foshan": the other signatory is the document's own official
     r"\b(mayor|lord mayor|Bürgermeister\w*|Oberbürgermeister\w*|maire|délégation|delegation)\s+"
@@ -636,8 +639,6 @@ def _listed_after(text: str, pos: int, members: list[PlaceSpan]) -> list[PlaceSp
 _GENITIVE_S = re.compile(r"['’]?s")
 _OWNER_AFTER = re.compile(r"(['’]?s)?\s+((?-i:[a-z]+|[A-Z][a-z]+)\s+){0,2}?(sister|twin|partner|friendship|international)",
                           re.IGNORECASE)
-# "die einzige Partnerstadt Passaus", "Partnerstadt von Kiel"; not the apposition "die Partnerstadt Kiel"
-_OWNED_BY_ONE = re.compile(r"(Partnerstadt|Freundschaftsstadt|Schwesterstadt)\s+(von\s+)?$", re.IGNORECASE)
 _WORD_END = re.compile(r"s?(?!\w)")
 _AND_AFTER = re.compile(r"s?\s*(und|and|et)\b")
 _COMPOUND_AFTER = re.compile(r"(s|er)\s+(Partner|Schwester|Freundschafts)")
@@ -655,7 +656,7 @@ def _owner(text: str, clause_start: int, parties: list[PlaceSpan]) -> PlaceSpan 
         if _OWNED_BY.search(before) and _WORD_END.match(after) and not _AND_AFTER.match(after):
             return span
         one = _OWNED_BY_ONE.search(before)
-        if one and (one.group(2) or (re.match(r"s(?!\w)", after) and not span.place.name.endswith("s"))):
+        if one and (one.group(2) or genitive):
             return span
         if _COMPOUND_AFTER.match(after):
             return span
