@@ -39,6 +39,7 @@ from .triggers import PRIORITY, Trigger, first_match, load_patterns
 
 PRECISION_RANK = {"day": 3, "month": 2, "year": 1, None: 0}
 REGION_LEVEL = frozenset({"province", "state", "region"})
+DISTRICT_LEVEL = frozenset({"district", "county"})
 
 
 def is_org_modifier(text: str, span: PlaceSpan, lang: str, sent_start: int, sent_end: int) -> bool:
@@ -64,8 +65,10 @@ def _org_heads(lang: str) -> tuple[tuple[re.Pattern, re.Pattern, Prefilter], ...
 
 
 def contains(region: Place, city: Place) -> bool:
-    """A region and a place of the same country are never a pair ("Jinan in Shandong province")."""
-    return region.kind != "city" and region.country is not None and region.country == city.country
+    """A region and a place of the same country are never a pair ("Jinan in Shandong province"); two districts
+    are ("Landkreis Schwandorf" and "Landkreis Görlitz")."""
+    return region.kind != "city" and region.country is not None and region.country == city.country \
+        and not (region.kind in DISTRICT_LEVEL and city.kind in DISTRICT_LEVEL)
 
 
 def pick_date(dates, anchor: int, text: str, lang: str):

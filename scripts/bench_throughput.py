@@ -291,8 +291,8 @@ def format_report(args, formats, runs, pdf, references, tuned) -> str:
         "Pipeline (warm, steady) / reference words/s, each warm run against the mean of the references before and "
         f"after it: {', '.join(f'{x:.2f}×' for x in ratios)}; mean **{sum(ratios) / len(ratios):.2f}×**"
         + (f" (the reference skips {skipped} documents in languages without a model)" if skipped else ""),
-        f"Against bare spaCy NER with batch_size {TUNED_BATCH} (its fastest here), the same way: "
-        f"{', '.join(f'{x:.2f}×' for x in tuned_ratios)}; mean **{sum(tuned_ratios) / len(tuned_ratios):.2f}×**.",
+        (f"Against bare spaCy NER with batch_size {TUNED_BATCH} (its fastest here), the same way: "
+         f"{', '.join(f'{x:.2f}×' for x in tuned_ratios)}; mean **{sum(tuned_ratios) / len(tuned_ratios):.2f}×**."),
         "Words per CPU second (steady state; the pipeline's parent and workers together): pipeline warm "
         f"{pipeline_cpu}; reference {reference_cpu}. The same ratio in CPU time: "
         f"{', '.join(f'{x:.2f}×' for x in cpu_ratios)}; mean {sum(cpu_ratios) / len(cpu_ratios):.2f}×.",

@@ -212,6 +212,21 @@ def test_places_lower_case_kind_word_picks_the_district_and_one_sense_per_docume
     assert set(relations_of(text, "fr")) == {frozenset(("Rouen", "Chaoyang District"))}
 
 
+@pytest.mark.parametrize("text, pairs", [
+    ("Der Landkreis Erding und der Landkreis Kelheim unterzeichneten 1991 einen Partnerschaftsvertrag.",
+     {("Erding District", "Kelheim District")}),
+    ("Der Kreis Mettmann pflegt seit 2007 eine Partnerschaft mit Qingdao.", {("Mettmann District", "Qingdao")}),
+    (("Eine Delegation des Landkreises Rosenheim unterzeichnete eine Absichtserklärung über eine Partnerschaft "
+      "mit dem Kreis Pingyin."), {("Rosenheim District", "Pingyin County")}),
+    ("Der Kreis Rendsburg-Eckernförde prüft eine Freundschaftsvereinbarung mit dem Bezirk Huangdao.",
+     {("Rendsburg-Eckernförde", "Huangdao District")}),
+])
+def test_relations_a_german_district_named_after_its_seat_is_not_the_town(text, pairs):
+    """"Landkreis Erding" is the district around the town of Erding: a party of its own, also with another
+    German district."""
+    assert set(relations_of(text, "de")) == {frozenset(p) for p in pairs}
+
+
 @pytest.mark.parametrize("lang, text, pair", [
     ("en", "Leeds plans a friendship agreement with a city in Sichuan province whose name was not disclosed.",
      None),

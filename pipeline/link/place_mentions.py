@@ -11,7 +11,7 @@ from ..annotate import Annotation
 from ..records import PlaceSpan
 from ..triggers import find_triggers
 from .places import LARGE_REGIONS
-from .unlisted import find_unlisted
+from .unlisted import find_unlisted, seat_district
 
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _PARTICLES = {"de", "du", "des", "von", "van", "of", "aus", "from"}  # "de Metz" tagged as a person is the city
@@ -43,6 +43,9 @@ _LIST_GAP = re.compile(  # "Bourges und Inverness", "Sopot (1995), Tartu", "Sopo
     r"\s*(\([^)]*\)|(since|seit|depuis|in|en)\s+\d{4}|(in|in the|on the|im|in der|an der|am|en|au|aux|dans l[ea]|"
     r"près de)\s+[\w'’. -]{2,40}?)?\s*(,\s*(and|und|et|sowie)?|;|and|und|et|sowie)\s*"
     r"((with|mit|avec)\s+)?((the|die|der|dem|den|le|la|l['’])\s*)?([a-zäöüéè-]+\s+)?")
+# A German district named after its seat ("Landkreis Freising", "des Kreises Offenbach") is not that town.
+_DISTRICT_WORD = re.compile(r"\b(?:Landkreis|Kreis)(?:es)?\s+")
+_DISTRICT_BEFORE = re.compile(_DISTRICT_WORD.pattern + "$")
 MIN_UNTAGGED_POPULATION = 100_000
 HOME_WEIGHT = 2
 # The countries a language's own place names point to, between homonyms ("Brest" in French is the French one);
@@ -126,12 +129,24 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
         if label is None and language_at(start) == "de" and _ARTICLE_BEFORE.search(text, max(0, start - 8), start) \
                 and not gazetteer.is_own_name(text[start:end], place):
             continue  # "einen Passus": a German noun after its article, not El Paso by another name
-        if label != "LOC" and (word_too or place.kind == "city" and (place.population or 0) < MIN_UNTAGGED_POPULATION) \
+        district = place.kind == "city" and _seat_name(text, start, end)
+        if district:  # "Landkreis Freising": the kind word makes even a small town's name a place
+            place = seat_district(district, place)
+        elif label != "LOC" and (word_too or place.kind == "city" and (place.population or 0) < MIN_UNTAGGED_POPULATION) \
                 and not _is_listed_place(text, start, end, found, gazetteer, place):
             continue
         found.append(PlaceSpan(start, end, place))
     found += find_unlisted(text, sentences, triggers, found, ann.entities, companies, gazetteer)
     return _one_sense(text, sorted(found, key=lambda p: p.start), gazetteer)
+
+
+def _seat_name(text: str, start: int, end: int) -> str | None:
+    """The town's name in a German district's ("Landkreis Schwandorf", "des Kreises Offenbach"; not the first
+    of two in "Kreis Rendsburg-Eckernförde"), else None: the gazetteer holds the towns, not the districts."""
+    inside = _DISTRICT_WORD.match(text, start, end)
+    if (inside or _DISTRICT_BEFORE.search(text, max(0, start - 12), start)) and text[end:end + 1] != "-":
+        return text[inside.end() if inside else start:end]
+    return None
 
 
 def _one_sense(text: str, found: list[PlaceSpan], gazetteer) -> list[PlaceSpan]:

@@ -39,6 +39,15 @@ _ARTICLES = re.compile(r"\b(the|der|die|das|den|dem|le|la|les|l['’])\b", re.IG
 _LEAD = re.compile(r"\s*(\((?:seit |since |depuis |en |in )?\d{4}\)|\s+(?:à|in|im)\s+\S+)?")
 
 
+def seat_district(name: str, town: Place) -> Place:
+    """The German district named after its seat town ("Landkreis Freising" is not Freising): "Freising District"."""
+    return _local(f"{name} District", "district", town.country)
+
+
+def _local(name: str, kind: str, country: str | None) -> Place:
+    return Place(f"local:{fold_name(name).replace(' ', '-')}", name, country, kind=kind)
+
+
 def find_unlisted(text: str, sentences, triggers, found: list[PlaceSpan], entities, companies, gazetteer
                   ) -> list[PlaceSpan]:
     """Spans of places the gazetteer does not know, not overlapping `found` or an organisation; list items
@@ -57,8 +66,7 @@ def find_unlisted(text: str, sentences, triggers, found: list[PlaceSpan], entiti
                 s < end and start < e and re.search(r"\w", _ARTICLES.sub("", text[s:start] + text[end:e]))
                 for s, e in organisations):
             return
-        place = new.setdefault(fold_name(name), Place(f"local:{fold_name(name).replace(' ', '-')}", name, country,
-                                                      kind=kind))
+        place = new.setdefault(fold_name(name), _local(name, kind, country))
         spans.append(PlaceSpan(start, end, place))
         taken.append((start, end))
 
@@ -66,8 +74,12 @@ def find_unlisted(text: str, sentences, triggers, found: list[PlaceSpan], entiti
         kinds = _KIND_RULES.candidates(text[sent.start:sent.end])
         for m in _KIND_BEFORE.finditer(text, sent.start, sent.end) if 0 in kinds else ():
             adj = m["adj"] and gazetteer.resolve(m["adj"][:-2], ner_label="LOC")
-            add(*m.span("name"), m["name"], KIND_WORDS.get(fold_name(m["kind"]), "district"),
-                adj.country if adj else None)
+            town = gazetteer.resolve(m["name"], ner_label="LOC") if m["kind"] in ("Landkreis", "Kreis") else None
+            if town is not None and town.kind == "city":
+                add(*m.span("name"), seat_district(m["name"], town).name, "district", town.country)
+            else:
+                add(*m.span("name"), m["name"], KIND_WORDS.get(fold_name(m["kind"]), "district"),
+                    adj.country if adj else None)
         for m in _BEZIRKS.finditer(text, sent.start, sent.end) if 1 in kinds else ():
             add(*m.span("name"), m["name"], "district", None)
         for m in _KIND_AFTER.finditer(text, sent.start, sent.end) if 2 in kinds else ():
