@@ -112,7 +112,8 @@ _OWNED_BY = re.compile(  # "zu den Partnerstädten Duisburgs", "villes jumelles 
 # the German singular owns only in the genitive or after "von" ("die einzige Partnerstadt Passaus", "Partnerstadt
 # von Kiel"); "die Partnerstadt Kiel" is an apposition
 _OWNED_BY_ONE = re.compile(r"(Partnerstadt|Freundschaftsstadt|Schwesterstadt)\s+(von\s+)?$", re.IGNORECASE)
-_DATELINE = re.compile(r"[A-ZÄÖÜÉ][A-ZÄÖÜÉ .'’/-]{2,40},[^()\n]{0,40}\([^)\n]{1,40}\)\s*[-–—]+\s*")
+# "BORDEAUX, 14 octobre 2023 (AFP) -", "Berlin/Herne, 23. Mai 2019 (dpa/lnw) -": where and when it was written
+_DATELINE = re.compile(r"[A-ZÄÖÜÉ][\w .'’/-]{2,40},[^()\n]{0,40}\([^)\n]{1,40}\)\s*[-–—]+\s*")
 _OFFICIAL_OF = re.compile(  # "the mayor of Foshan": the other signatory is the document's own official
     r"\b(mayor|lord mayor|Bürgermeister\w*|Oberbürgermeister\w*|maire|délégation|delegation)\s+"
     r"(of|von|aus|de|du|d['’])\s+(the\s+)?$", re.IGNORECASE)
@@ -209,9 +210,9 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
     """The pairs one sentence states; `places` and `dates` are those starting in it."""
     main_place = main_places[0] if main_places else None
     chunk, lang = text[sent.start:sent.end], sent.language
-    parties = _parties(text, sent, places, companies, lang)
+    dateline = _DATELINE.match(text, sent.start)
+    parties = [p for p in _parties(text, sent, places, companies, lang) if not (dateline and p.start < dateline.end())]
     triggers = [Trigger(sent.start + t.start, sent.start + t.end, t.relation) for t in relation_words]
-    dateline = _DATELINE.match(text, sent.start)  # "BORDEAUX, 14 octobre 2023 (AFP) -": when it was written
     celebrated = first_match(lang, "celebration", chunk) is not None  # "feierten am Samstag 40 Jahre": not a founding
     sent_dates = [d for d in dates if d.end <= sent.end and d.kind != "future"
                   and not (dateline and d.start < dateline.end()) and not (celebrated and d.kind == "relative")]

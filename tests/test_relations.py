@@ -212,6 +212,18 @@ def test_places_lower_case_kind_word_picks_the_district_and_one_sense_per_docume
     assert set(relations_of(text, "fr")) == {frozenset(("Rouen", "Chaoyang District"))}
 
 
+@pytest.mark.parametrize("lang, text, pair", [
+    ("en", ("ROTTERDAM, March 4 (Reuters) -- The Dutch port city of Rotterdam and Shanghai signed a memorandum "
+            "of understanding on port cooperation."), ("Rotterdam", "Shanghai")),
+    ("en", "LONDON, May 2 (Xinhua) -- The English city of Leeds and Hangzhou signed a friendship agreement.",
+     ("Leeds", "Hangzhou")),
+    ("de", "Berlin/Jena, 3. Mai 2019 (dpa/th) - Die Stadt Jena hat eine Partnerschaft mit Shenzhen geschlossen.",
+     ("Jena", "Shenzhen")),
+])
+def test_relations_the_dateline_place_is_where_it_was_written_not_a_party(lang, text, pair):
+    assert set(relations_of(text, lang)) == {frozenset(pair)}
+
+
 @pytest.mark.parametrize("text, pairs", [
     ("Der Landkreis Erding und der Landkreis Kelheim unterzeichneten 1991 einen Partnerschaftsvertrag.",
      {("Erding District", "Kelheim District")}),
