@@ -109,6 +109,21 @@ def test_places_never_words_rejected_even_with_ner(gazetteer, name):
     assert gazetteer.resolve(name, ner_label="LOC") is None  # ...but too common as words
 
 
+@pytest.mark.parametrize("name, near, home, expected", [
+    ("Clisson", (), (), ("Clisson", "FR")),  # the only town of that name
+    ("Sainte-Maxime", (), (), ("Sainte-Maxime", "FR")),
+    ("Unity", ("US",), (), ("Unity", "US")),  # several: the one in a country the sentence names...
+    ("Unity", (), ("CA",), ("Unity", "CA")),  # ...or of the text's language
+    ("Unity", (), (), None),  # ...else none
+    ("Council", (), (), None),  # a town's name that is a common word
+    ("Chengdu", (), (), None),  # a city of the gazetteer proper is no town
+])
+def test_places_town_a_small_place_the_cities_lack(gazetteer, name, near, home, expected):
+    town = gazetteer.town(name, near_countries=near, home_countries=home)
+    assert (town.name, town.country) == expected if expected else town is None
+    assert expected is None or (gazetteer.resolve(name) is None and town.place_id.startswith("town:"))
+
+
 @pytest.mark.parametrize("name", ["China", "Europe", "Deutschland", "Mai", "March", "Samstag", "jinan", "Center", "Die"])
 def test_places_non_places_rejected(gazetteer, name):
     assert gazetteer.resolve(name) is None

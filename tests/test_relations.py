@@ -175,6 +175,22 @@ def places_of(text: str, lang: str = "en") -> list[tuple[str, str]]:
     return [(text[p.start:p.end], p.place.name) for p in places]
 
 
+@pytest.mark.parametrize("lang, text, town, linked", [
+    ("fr", "Vertou est jumelée avec Clisson depuis 1990.", "Clisson", True),
+    ("en", "Pembroke signed a friendship agreement with Tenby in Wales.", "Tenby", True),
+    ("en", "The twinning with Street was signed on the high street of Glastonbury.", "Street", False),
+])
+def test_places_a_town_too_small_for_the_cities_counts_where_the_ner_tags_a_location(lang, text, town, linked):
+    """Towns of 1,000-15,000 people (models/towns.tsv) count where the NER tags the name as a location, unless the
+    document also writes that name as a lower-case word."""
+    from pipeline.annotate import Entity
+    sentences = tuple(Sentence(s, e, lang, 0) for s, e in split_sentences(text, 0, len(text)))
+    tagged = (Entity(text.index(town), text.index(town) + len(town), "LOC", town),)
+    found = link_places(text, Annotation(sentences, tagged), load_gazetteer(), sentence_triggers(text, sentences))
+    assert (town in [p.place.name for p in found]) is linked
+    assert town not in [name for _, name in places_of(text, lang)]  # untagged, a small town needs a listing
+
+
 @pytest.mark.parametrize("lang, text, town", [
     ("en", "Kassel is twinned with Mechelen in Belgium and Sète in France.", "Sète"),
     ("de", "Kassel unterhält Partnerschaften unter anderem mit dem schwedischen Lund und dem italienischen "

@@ -83,6 +83,11 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
         region = gazetteer.resolve(word) if country is None and word[:1].isupper() else None
         return country or (region.country if region and region.kind in LARGE_REGIONS else None)
 
+    @functools.cache
+    def lower_words() -> frozenset[str]:
+        """The document's lower-case words: a name it also writes as a word ("city council") names no town."""
+        return frozenset(w for w in _WORDS.findall(text) if w.islower())
+
     def sentence_at(pos: int) -> int | None:
         i = bisect_right(starts, pos) - 1
         return i if i >= 0 and pos < sentences[i].end else None
@@ -123,7 +128,8 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
         i = sentence_at(start)
         near = set() if i is None else countries_in(i)
         word_too = label != "LOC" and gazetteer.needs_context(text[start:end])  # "Essen<TAB>Allemagne"
-        place = _resolve(gazetteer, text[start:end], near, "LOC" if word_too else label, language_at(start))
+        place = _resolve(gazetteer, text[start:end], near, "LOC" if word_too else label, language_at(start),
+                         lower_words)
         if place is None or place.kind == "country":
             continue
         if label is None and language_at(start) == "de" and _ARTICLE_BEFORE.search(text, max(0, start - 8), start) \
@@ -196,7 +202,7 @@ def _has_other_words(rest: str, gazetteer) -> bool:
 _APOSTROPHE_END = re.compile(r"['’]s?$")
 
 
-def _resolve(gazetteer, name: str, near, label, lang: str):
+def _resolve(gazetteer, name: str, near, label, lang: str, lower_words):
     name = _APOSTROPHE_END.sub("", name.strip())
     home = HOME_COUNTRIES.get(lang, ())
     place = gazetteer.resolve(name, near_countries=sorted(near), ner_label=label, home_countries=home)
@@ -205,6 +211,8 @@ def _resolve(gazetteer, name: str, near, label, lang: str):
         place = gazetteer.resolve(stem, near_countries=sorted(near), ner_label="LOC", home_countries=home)
         if place is not None and (place.kind != "city" or (place.population or 0) < 100_000):
             place = None
+    if place is None and label == "LOC" and name.lower() not in lower_words():
+        place = gazetteer.town(name, near_countries=sorted(near), home_countries=home)  # "Le Raincy", tagged
     return place
 
 

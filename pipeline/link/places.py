@@ -90,6 +90,8 @@ class Gazetteer:
     countries: dict[str, str]  # folded country name or adjective → ISO2
     never: frozenset[str]  # folded names that are never places
     ner_only: frozenset[str]  # folded names accepted only when NER tagged a location
+    towns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folded name → "country<TAB>name" of smaller
+    # places (models/towns.tsv), kept apart: a town's name is only read as one where the NER tags a location
     heads: frozenset[str] = field(init=False)  # the first word of every name: most capitalised words start none
 
     def __post_init__(self):
@@ -138,6 +140,25 @@ class Gazetteer:
         if not hits or not self._is_admissible(word, kind, ner_label):
             return [], kind
         return [(self.places[pid], own) for pid, own in hits if own or self._is_plausible_alternate(word, pid)], kind
+
+    def town(self, name: str, *, near_countries: Sequence[str] = (), home_countries: Sequence[str] = ()
+             ) -> Place | None:
+        """The place of 1,000 to 15,000 people a name means ("Le Raincy", "Porthmadog"): the one in a country the
+        sentence names, else in one of the text's language, else the only one of that name; None when no town
+        or several have it, or the name is a word or a country."""
+        key = fold_name(name)
+        if key in self.never or key in self.ner_only or key in self.countries:
+            return None
+        towns = [row.split("\t") for row in self.towns.get(key, ())]
+        for countries in (near_countries, home_countries):
+            towns_there = [town for town in towns if town[0] in countries]
+            if towns_there:
+                towns = towns_there[:1]
+                break
+        if len(towns) != 1:
+            return None
+        country, own = towns[0]
+        return Place(f"town:{country}:{fold_name(own).replace(' ', '-')}", own, country, kind="city")
 
     def is_own_name(self, name: str, place: Place) -> bool:
         """Whether `name` is one of the place's own names (not only another's spelling: "Passus" of El Paso)."""
@@ -286,7 +307,12 @@ def build_gazetteer() -> Gazetteer:
     stopwords = read_stopwords()
     never = stopwords["never"] | continents | build_calendar_words()
     ner_only = stopwords["ner"] | {fold_name(w) for lang in LANGS for w in spacy_stop_words(lang)}
-    return Gazetteer(places, dict(index), countries, frozenset(never), frozenset(ner_only))
+    towns: dict[str, list[str]] = defaultdict(list)
+    for row in read_tsv("towns.tsv"):
+        for key in own_names(row["name"], row["name"]):
+            towns[key].append(f"{row['country']}\t{row['name']}")
+    return Gazetteer(places, dict(index), countries, frozenset(never), frozenset(ner_only),
+                     {key: tuple(rows) for key, rows in towns.items()})
 
 
 def spacy_stop_words(lang: str) -> set[str]:
