@@ -175,6 +175,19 @@ def places_of(text: str, lang: str = "en") -> list[tuple[str, str]]:
     return [(text[p.start:p.end], p.place.name) for p in places]
 
 
+def test_places_a_german_town_word_before_a_name():
+    """"der polnischen Hafenstadt X": the country's adjective still gives a small town away; "die Weinstadt an der
+    Mosel": after a town word, "an der" names the river, also where the NER tags it (Mosel is also Mosul)."""
+    from pipeline.annotate import Entity
+    text = "Kassel unterhält eine Partnerschaft mit der polnischen Hafenstadt Kołobrzeg."
+    assert [name for _, name in places_of(text, "de")] == ["Kassel", "Kołobrzeg"]
+    text = "Die Partnerschaft zwischen der Weinstadt an der Mosel und Yantai besteht seit 1995."
+    sentences = (Sentence(0, len(text), "de", 0),)
+    river = (Entity(text.index("Mosel"), text.index("Mosel") + 5, "LOC", "Mosel"),)
+    found = link_places(text, Annotation(sentences, river), load_gazetteer(), sentence_triggers(text, sentences))
+    assert [p.place.name for p in found] == ["Yantai"]
+
+
 @pytest.mark.parametrize("lang, text, town, linked", [
     ("fr", "Vertou est jumelée avec Clisson depuis 1990.", "Clisson", True),
     ("en", "Pembroke signed a friendship agreement with Tenby in Wales.", "Tenby", True),

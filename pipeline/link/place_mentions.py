@@ -21,7 +21,10 @@ _FEATURE_AFTER = re.compile(
 # its country after a place: "Cegled, Hungary", "Kortrijk in Belgium", "Tibériade<TAB>Israël", "Sevan (Arménie)"
 _COUNTRY_AFTER = re.compile(r"(?:\s*[,\t(]|\s+(?:in|en|au|aux)\s+(?:the\s+)?)\s*"
                             r"([A-ZÄÖÜÉ][\w'-]+(?: [A-ZÄÖÜÉ][\w'-]+)?)")
-_WORD_BEFORE = re.compile(r"([^\W\d_][\w-]*)\s+$")  # "dem niederländischen Roermond": a country's adjective
+# "dem niederländischen Roermond", "der japanischen Hafenstadt Naruto": a country's adjective
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w-]*)\s+(?:[A-ZÄÖÜ][a-zäöüß]+stadt\s+)?$")
+# "die Salzstadt an der Ilmenau", "eine Stadt am Main": the river a town lies on
+_RIVER_BEFORE = re.compile(r"\b(?:[A-ZÄÖÜ][a-zäöüß]*stadt|Stadt|Gemeinde|Metropole)\s+(?:an der|am)\s+$")
 _ARTICLE_BEFORE = re.compile(r"\b(?:ein|eine|einen|einem|einer|eines|der|die|das|den|dem|des)\s+$")
 _CELL_BREAK = re.compile(r"[\t\n]")
 _POSSESSIVE = re.compile(r"['’]s\b")
@@ -123,8 +126,8 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
             # "Suivront Södertälje (1970)": a list item with its year is a place whatever the tagger joined it to
         if found and start < found[-1].end:
             continue  # overlaps the last place found (candidates come by start, so found spans are in order)
-        if _FEATURE_AFTER.match(text, end):
-            continue  # "the Somme River", "Rhein-Ufer"
+        if _FEATURE_AFTER.match(text, end) or _RIVER_BEFORE.search(text, max(0, start - 40), start):
+            continue  # "the Somme River", "Rhein-Ufer", "die Salzstadt an der Ilmenau"
         i = sentence_at(start)
         near = set() if i is None else countries_in(i)
         word_too = label != "LOC" and gazetteer.needs_context(text[start:end])  # "Essen<TAB>Allemagne"
@@ -183,7 +186,7 @@ def _is_listed_place(text: str, start: int, end: int, found: list[PlaceSpan], ga
     country = _COUNTRY_AFTER.match(text, end)
     if country and gazetteer.country_code(country.group(1)) == place.country:
         return True
-    adjective = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    adjective = _WORD_BEFORE.search(text, max(0, start - 45), start)
     if adjective and gazetteer.country_code(adjective.group(1)) == place.country:
         return True
     if _LISTED_YEAR.match(text, end) or _PARTNER_WORD_BEFORE.search(text[max(0, start - 45):start]):
