@@ -114,6 +114,15 @@ _OWNED_BY = re.compile(  # "zu den Partnerstädten Duisburgs", "villes jumelles 
 _OWNED_BY_ONE = re.compile(r"(Partnerstadt|Freundschaftsstadt|Schwesterstadt)\s+(von\s+)?$", re.IGNORECASE)
 # "BORDEAUX, 14 octobre 2023 (AFP) -", "Berlin/Herne, 23. Mai 2019 (dpa/lnw) -": where and when it was written
 _DATELINE = re.compile(r"[A-ZÄÖÜÉ][\w .'’/-]{2,40},[^()\n]{0,40}\([^)\n]{1,40}\)\s*[-–—]+\s*")
+_REGION_OF_PREVIOUS = re.compile(  # between a place and the region it lies in
+    r"\s*,?\s*(in|im|en|dans|of)\s+(the\s+|der\s+|den\s+|la\s+|le\s+)?([\w.-]+\s+){0,3}?"
+    r"(of\s+(the\s+)?|de\s+(la\s+|l['’])?|du\s+)?", re.IGNORECASE)
+_REGION_WORD_BEFORE = re.compile(  # the same, saying it is a region: "im US-Bundesstaat Delaware" (also a city)
+    r"\s*,?\s*(in|im|en|dans|of)\s+(the\s+|der\s+|den\s+|la\s+|le\s+)?([\w.-]+\s+)?(state|[\w-]*bundesstaat|"
+    r"d[ée]partement|department|province|provinz|r[ée]gion|county|borough|bezirk|canton|kanton)\s+"
+    r"(of\s+(the\s+)?|de\s+(la\s+|l['’])?|du\s+)?", re.IGNORECASE)
+_NEAR_PREVIOUS = re.compile(r"\s*,?\s*(bei|nahe|unweit von|near|close to|outside|près de|non loin de|à côté de)\s+"
+                            r"(the\s+)?", re.IGNORECASE)
 _OFFICIAL_OF = re.compile(  # "the mayor of Foshan": the other signatory is the document's own official
     r"\b(mayor|lord mayor|Bürgermeister\w*|Oberbürgermeister\w*|maire|délégation|delegation)\s+"
     r"(of|von|aus|de|du|d['’])\s+(the\s+)?$", re.IGNORECASE)
@@ -569,10 +578,12 @@ def _parties(text: str, sent, places: list[PlaceSpan], companies, lang: str) -> 
     for k, span in enumerate(spans):
         prev = spans[k - 1] if k else None
         nxt = spans[k + 1] if k + 1 < len(spans) else None
-        if prev and span.place.kind != "city" and span.place.country == prev.place.country \
-                and re.fullmatch(r"\s*,?\s*(in|im|en|dans|of)\s+(the\s+)?([a-zäöüé]+\s+)?(province\s+of\s+)?",
-                                 text[prev.end:span.start], re.IGNORECASE):
-            continue
+        if prev and (_REGION_WORD_BEFORE.fullmatch(text, prev.end, span.start) or span.place.kind != "city"
+                     and span.place.country == prev.place.country
+                     and _REGION_OF_PREVIOUS.fullmatch(text, prev.end, span.start)):
+            continue  # "Chandler, in the U.S. state of Arizona", "Clamart im Département Hauts-de-Seine"
+        if prev and _NEAR_PREVIOUS.fullmatch(text, prev.end, span.start):
+            continue  # "Bègles, near Bordeaux", "Sergiew Possad bei Moskau": where the one before lies
         if span.place.kind != "city" and re.search(r"\b(in|im|en|dans)\s+(the\s+)?([a-zäöüé]+(ern|en|lichen)\s+)?$",
                                                    text[max(sent.start, span.start - 25):span.start]):
             continue  # "visited the city in eastern Zhejiang": where, not who

@@ -268,6 +268,20 @@ def test_relations_a_german_district_named_after_its_seat_is_not_the_town(text, 
     assert set(relations_of(text, "de")) == {frozenset(p) for p in pairs}
 
 
+@pytest.mark.parametrize("lang, text, partners", [
+    ("de", "Kassel ist seit 1997 mit Wilmington im US-Bundesstaat Delaware verschwistert.", {"Wilmington"}),
+    ("de", "Kassel ist seit 1991 mit Podolsk bei Moskau verschwistert.", {"Podolsk"}),
+    ("en", "Leeds is twinned with Columbus, in the U.S. state of Ohio, and with Brno, near Vienna.",
+     {"Columbus", "Brno"}),
+    ("fr", "Rennes est jumelée avec Erlangen, près de Nuremberg, et avec Sendai, dans la préfecture de Miyagi.",
+     {"Erlangen", "Sendai"}),
+])
+def test_relations_the_place_a_partner_lies_in_or_near_is_no_partner(lang, text, partners):
+    """"Wilmington im US-Bundesstaat Delaware" (Delaware is also a city), "Podolsk bei Moskau": where it lies."""
+    hub = text.split()[0]
+    assert set(relations_of(text, lang)) == {frozenset((hub, p)) for p in partners}
+
+
 @pytest.mark.parametrize("lang, text, pair", [
     ("en", "Leeds plans a friendship agreement with a city in Sichuan province whose name was not disclosed.",
      None),
