@@ -175,6 +175,17 @@ def places_of(text: str, lang: str = "en") -> list[tuple[str, str]]:
     return [(text[p.start:p.end], p.place.name) for p in places]
 
 
+def test_places_a_name_tagged_as_a_location_once_is_one_throughout_the_document():
+    """A town under 100,000 people needs the NER's tag or a listing; one tag is enough for all its mentions."""
+    from pipeline.annotate import Entity
+    text = "Rheine begrüßt die Gäste. Im Juni 1996 besiegelte Rheine eine Freundschaft mit Bernburg."
+    sentences = tuple(Sentence(s, e, "de", 0) for s, e in split_sentences(text, 0, len(text)))
+    tagged = (Entity(0, 6, "LOC", "Rheine"),)
+    found = link_places(text, Annotation(sentences, tagged), load_gazetteer(), sentence_triggers(text, sentences))
+    assert [(p.start, p.place.name) for p in found] == [(0, "Rheine"), (50, "Rheine"), (79, "Bernburg")]
+    assert [name for _, name in places_of(text, "de")] == ["Bernburg"]  # untagged, no listing: no place
+
+
 def test_places_a_german_town_word_before_a_name():
     """"der polnischen Hafenstadt X": the country's adjective still gives a small town away; "die Weinstadt an der
     Mosel": after a town word, "an der" names the river, also where the NER tags it (Mosel is also Mosul)."""

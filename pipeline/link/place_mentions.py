@@ -104,15 +104,18 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
               and not _CELL_BREAK.search(text, e.start, e.end) and not find_triggers(e.text, language_at(e.start))]
     others += [(s, e, "ORG") for s, e in companies]
     candidates: dict[tuple[int, int], str | None] = {}
+    tagged = set()  # a name the NER tags as a location once is one wherever the document names it ("Lingen")
     for e in ann.entities:
         if e.label == "LOC":
             candidates[(e.start, e.end)] = "LOC"
+            tagged.add(e.text)
     for sent in sentences:
         masked = _POSSESSIVE.sub("  ", text[sent.start:sent.end])  # "Edinburgh's" -> "Edinburgh  "
         if sent.language == "de":  # genitive "Duisburgs Partnerstadt" -> "Duisburg  Partnerstadt"
             masked = _GENITIVE.sub(lambda m: m.group(1) + " " if gazetteer.resolve(m.group(1)) else m.group(), masked)
-        for s, e, _ in gazetteer.scan(masked):
-            candidates.setdefault((sent.start + s, sent.start + e), None)
+        for s, e, name in gazetteer.scan(masked):
+            tagged_elsewhere = name in tagged and not gazetteer.needs_context(name)
+            candidates.setdefault((sent.start + s, sent.start + e), "LOC" if tagged_elsewhere else None)
         for m in _NAMED_CITY.finditer(text, sent.start, sent.end):  # "la Ville de Tours", "die Stadt Essen"
             candidates[m.span(1)] = "LOC"
         for m in _NAMED_DISTRICT.finditer(text, sent.start, sent.end):
