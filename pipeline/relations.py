@@ -119,10 +119,14 @@ _REGION_OF_PREVIOUS = re.compile(  # between a place and the region it lies in
     r"(of\s+(the\s+)?|de\s+(la\s+|l['’])?|du\s+)?", re.IGNORECASE)
 _REGION_WORD_BEFORE = re.compile(  # the same, saying it is a region: "im US-Bundesstaat Delaware" (also a city)
     r"\s*,?\s*(in|im|en|dans|of)\s+(the\s+|der\s+|den\s+|la\s+|le\s+)?([\w.-]+\s+)?(state|[\w-]*bundesstaat|"
-    r"d[ée]partement|department|province|provinz|r[ée]gion|county|borough|bezirk|canton|kanton)\s+"
-    r"(of\s+(the\s+)?|de\s+(la\s+|l['’])?|du\s+)?", re.IGNORECASE)
+    r"d[ée]partement|department|province|provinz|r[ée]gion|county|comt[ée]|grafschaft|borough|bezirk|canton|kanton|"
+    r"pr[ée]fecture|prefecture)\s+([a-zäöüéè]+\s+)?"
+    r"(of\s+(the\s+)?|de\s+(la\s+|l['’])?|du\s+)?", re.IGNORECASE)  # "dans la région espagnole de"
 _NEAR_PREVIOUS = re.compile(r"\s*,?\s*(bei|nahe|unweit von|near|close to|outside|près de|non loin de|à côté de)\s+"
                             r"(the\s+)?", re.IGNORECASE)
+_QUALIFIER = re.compile(  # where a list item lies: ", dans le borough londonien de Barnet", " bei Moskau"
+    rf"(?:{_REGION_WORD_BEFORE.pattern}|{_NEAR_PREVIOUS.pattern})(?-i:[A-ZÄÖÜÉ][\w'’-]*(?:[ -][A-ZÄÖÜÉ][\w'’-]*)*)",
+    re.IGNORECASE)
 _OFFICIAL_OF = re.compile(  # "the mayor of Foshan": the other signatory is the document's own official
     r"\b(mayor|lord mayor|Bürgermeister\w*|Oberbürgermeister\w*|maire|délégation|delegation)\s+"
     r"(of|von|aus|de|du|d['’])\s+(the\s+)?$", re.IGNORECASE)
@@ -704,12 +708,13 @@ _ITEM_GAP = re.compile(r"[\s,(]*((?!(and|und|et)\b)\w+[\s()]+){0,4}")  # words, 
 
 def _own_date(text: str, span: PlaceSpan, following: list[PlaceSpan], dates):
     """A date that follows a list item directly ("Wuhan (1982)", "Wuhan since 1982", "Donezk in der Ukraine
-    (seit 1987)", "Trèves (Allemagne) depuis 1957"), or follows the item coordinated with it ("Lille and Turin in
-    1958")."""
-    for d in dates:
-        gap = text[span.end:d.start]
-        if 0 <= d.start - span.end <= 25 and _ITEM_GAP.fullmatch(gap + " "):
-            return d
+    (seit 1987)", "Trèves (Allemagne) depuis 1957"), also after where it lies ("Finchley, dans le borough londonien
+    de Barnet, depuis 1962"), or follows the item coordinated with it ("Lille and Turin in 1958")."""
+    qualifier = _QUALIFIER.match(text, span.end)
+    for end in (span.end, qualifier.end()) if qualifier else (span.end,):
+        for d in dates:
+            if 0 <= d.start - end <= 25 and _ITEM_GAP.fullmatch(text[end:d.start] + " "):
+                return d
     if following and re.fullmatch(r"\s+(and|und|et)\s+", text[span.end:following[0].start]):
         return _own_date(text, following[0], following[1:], dates)
     return None

@@ -293,6 +293,20 @@ def test_relations_the_place_a_partner_lies_in_or_near_is_no_partner(lang, text,
     assert set(relations_of(text, lang)) == {frozenset((hub, p)) for p in partners}
 
 
+@pytest.mark.parametrize("lang, text, dates", [
+    ("fr", ("Rennes est jumelée avec Erlangen, en Bavière (1964), avec Exeter, dans le comté anglais de Devon "
+            "(1990), et avec Sendai."), {"Erlangen": "1964", "Exeter": "1990", "Sendai": None}),
+    ("en", ("Leeds is twinned with Dortmund, in the German state of North Rhine-Westphalia, since 1969, and "
+            "with Brno."), {"Dortmund": "1969", "Brno": None}),
+])
+def test_relations_a_partner_after_two_qualifiers_and_its_date_after_where_it_lies(lang, text, dates):
+    """"avec X, en Bavière (1964), avec Y": Y is a list item still; the date after "dans le comté … de Devon" is
+    the partner's own, not one to share with the partners that have none."""
+    pairs = relations_of(text, lang)
+    hub = text.split()[0]
+    assert {p: pairs[frozenset((hub, p))].date for p in dates if frozenset((hub, p)) in pairs} == dates
+
+
 @pytest.mark.parametrize("lang, text, pair", [
     ("en", "Leeds plans a friendship agreement with a city in Sichuan province whose name was not disclosed.",
      None),

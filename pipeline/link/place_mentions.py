@@ -42,9 +42,10 @@ _PARTNER_WORD_BEFORE = re.compile(
     r"\w*freundschaft\w*|friendship\w*|amitié|\w*vertrag|agreement|accord)\s*:?\s*"
     r"((with|mit|avec)\s+)?((the|die|der|dem|den|le|la|l['’])\s*)?([a-zäöüéè-]+\s+)?$", re.IGNORECASE)
 _LIST_GAP = re.compile(  # "Bourges und Inverness", "Sopot (1995), Tartu", "Sopot since 1995, and with Tartu",
-    # "Amagasaki since 1959; Bourges", "Hackensack im US-Bundesstaat New Jersey, Cagnes-sur-Mer"
-    r"\s*(\([^)]*\)|(since|seit|depuis|in|en)\s+\d{4}|(in|in the|on the|im|in der|an der|am|en|au|aux|dans l[ea]|"
-    r"près de)\s+[\w'’. -]{2,40}?)?\s*(,\s*(and|und|et|sowie)?|;|and|und|et|sowie)\s*"
+    # "Amagasaki since 1959; Bourges", "Hackensack im US-Bundesstaat New Jersey, Cagnes-sur-Mer",
+    # "Königswinter, en Rhénanie (1989), avec Valdepeñas"
+    r"(,?\s*(\([^)]*\)|(since|seit|depuis|in|en)\s+\d{4}|(in|in the|on the|im|in der|an der|am|en|au|aux|dans l[ea]|"
+    r"près de)\s+[\w'’. -]{2,40}?)){0,2}\s*(,\s*(and|und|et|sowie)?|;|and|und|et|sowie)\s*"
     r"((with|mit|avec)\s+)?((the|die|der|dem|den|le|la|l['’])\s*)?([a-zäöüéè-]+\s+)?")
 # A German district named after its seat ("Landkreis Freising", "des Kreises Offenbach") is not that town.
 _DISTRICT_WORD = re.compile(r"\b(?:Landkreis|Kreis)(?:es)?\s+")
