@@ -184,6 +184,11 @@ def test_places_a_name_tagged_as_a_location_once_is_one_throughout_the_document(
     found = link_places(text, Annotation(sentences, tagged), load_gazetteer(), sentence_triggers(text, sentences))
     assert [(p.start, p.place.name) for p in found] == [(0, "Rheine"), (50, "Rheine"), (79, "Bernburg")]
     assert [name for _, name in places_of(text, "de")] == ["Bernburg"]  # untagged, no listing: no place
+    text = "Clisson fête ses jumelages. Clisson est jumelée avec Cholet; à Clisson-sur-Mer, rien."  # a town too
+    sentences = tuple(Sentence(s, e, "fr", 0) for s, e in split_sentences(text, 0, len(text)))
+    found = link_places(text, Annotation(sentences, (Entity(0, 7, "LOC", "Clisson"),)), load_gazetteer(),
+                        sentence_triggers(text, sentences))
+    assert [(p.start, p.place.name) for p in found if p.place.name == "Clisson"] == [(0, "Clisson"), (28, "Clisson")]
 
 
 def test_places_a_german_town_word_before_a_name():

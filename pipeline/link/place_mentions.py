@@ -27,6 +27,7 @@ _WORD_BEFORE = re.compile(r"([^\W\d_][\w-]*)\s+(?:[A-ZÄÖÜ][a-zäöüß]+stadt
 _RIVER_BEFORE = re.compile(r"\b(?:[A-ZÄÖÜ][a-zäöüß]*stadt|Stadt|Gemeinde|Metropole)\s+(?:an der|am)\s+$")
 _ARTICLE_BEFORE = re.compile(r"\b(?:ein|eine|einen|einem|einer|eines|der|die|das|den|dem|des)\s+$")
 _CELL_BREAK = re.compile(r"[\t\n]")
+_WORD_CHAR = re.compile(r"[\w-]")  # beside a name, one that goes on: "Rendsburg-Eckernförde", "Lingener"
 _POSSESSIVE = re.compile(r"['’]s\b")
 _GENITIVE = re.compile(r"\b([A-ZÄÖÜ][\wäöüß-]{3,})s\b")
 _LISTED_YEAR = re.compile(r"\s*\((seit |since |depuis |en |in )?\d{4}\)")  # "Kirkcaldy (seit 1962)"
@@ -105,18 +106,21 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
               and not _CELL_BREAK.search(text, e.start, e.end) and not find_triggers(e.text, language_at(e.start))]
     others += [(s, e, "ORG") for s, e in companies]
     candidates: dict[tuple[int, int], str | None] = {}
-    tagged = set()  # a name the NER tags as a location once is one wherever the document names it ("Lingen")
     for e in ann.entities:
         if e.label == "LOC":
             candidates[(e.start, e.end)] = "LOC"
-            tagged.add(e.text)
+    # a name the NER tags as a location once is one wherever the document names it ("Lingen", "Bourgoin-Jallieu")
+    for name in {e.text for e in ann.entities if e.label == "LOC" and not gazetteer.needs_context(e.text)}:
+        for i in _occurrences(text, name):
+            before, after = text[i - 1:i], text[i + len(name):i + len(name) + 1]
+            if not (_WORD_CHAR.match(before) or _WORD_CHAR.match(after)):  # not in "Rendsburg-Eckernförde"
+                candidates.setdefault((i, i + len(name)), "LOC")
     for sent in sentences:
         masked = _POSSESSIVE.sub("  ", text[sent.start:sent.end])  # "Edinburgh's" -> "Edinburgh  "
         if sent.language == "de":  # genitive "Duisburgs Partnerstadt" -> "Duisburg  Partnerstadt"
             masked = _GENITIVE.sub(lambda m: m.group(1) + " " if gazetteer.resolve(m.group(1)) else m.group(), masked)
-        for s, e, name in gazetteer.scan(masked):
-            tagged_elsewhere = name in tagged and not gazetteer.needs_context(name)
-            candidates.setdefault((sent.start + s, sent.start + e), "LOC" if tagged_elsewhere else None)
+        for s, e, _ in gazetteer.scan(masked):
+            candidates.setdefault((sent.start + s, sent.start + e), None)
         for m in _NAMED_CITY.finditer(text, sent.start, sent.end):  # "la Ville de Tours", "die Stadt Essen"
             candidates[m.span(1)] = "LOC"
         for m in _NAMED_DISTRICT.finditer(text, sent.start, sent.end):
