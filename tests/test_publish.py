@@ -113,11 +113,12 @@ def test_publish_sigkill_leaves_a_complete_set_and_next_run_completes(published,
 
 def test_publish_sigkill_after_a_delay_of_the_real_command(published):
     corpus, out, before = published
-    (corpus / "e.txt").write_text("Kiel and Qingdao signed a twinning agreement in 2019. " * 5, encoding="utf-8")
+    # long enough (~20,000 words) that the run is still reading it when the signal comes, however fast the machine
+    (corpus / "e.txt").write_text("Kiel and Qingdao signed a twinning agreement in 2019. " * 2000, encoding="utf-8")
     started = subprocess.Popen([sys.executable, "-m", "pipeline", "run", "--corpus", str(corpus), "--out", str(out),
                                 "--workers", "1", "--no-progress"], cwd=ROOT, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
-    time.sleep(2.0)  # imports done, lock taken, snapshot begun; language models still loading
+    time.sleep(2.0)  # imports done, lock taken, snapshot begun; models loading or the NER reading e.txt
     started.send_signal(signal.SIGKILL)
     started.wait(timeout=30)
     assert snapshot_of(out) == before
