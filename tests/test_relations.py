@@ -312,6 +312,15 @@ def test_relations_a_partner_after_two_qualifiers_and_its_date_after_where_it_li
     assert {p: pairs[frozenset((hub, p))].date for p in dates if frozenset((hub, p)) in pairs} == dates
 
 
+@pytest.mark.parametrize("text, pair", [
+    ("Le Département de la Dordogne a signé en 2015 un accord de coopération avec la province du Hubei.",
+     ("Dordogne", "Hubei")),
+    ("La Corrèze et le Yunnan sont jumelés depuis 2012.", ("Corrèze", "Yunnan")),
+])
+def test_relations_a_french_department_is_a_party(text, pair):
+    assert set(relations_of(text, "fr")) == {frozenset(pair)}
+
+
 @pytest.mark.parametrize("lang, text, pair", [
     ("en", "Leeds plans a friendship agreement with a city in Sichuan province whose name was not disclosed.",
      None),
