@@ -114,14 +114,14 @@ _OWNED_BY = re.compile(  # "zu den Partnerstädten Duisburgs", "villes jumelles 
 _OWNED_BY_ONE = re.compile(r"(Partnerstadt|Freundschaftsstadt|Schwesterstadt)\s+(von\s+)?$", re.IGNORECASE)
 # "BORDEAUX, 14 octobre 2023 (AFP) -", "Berlin/Herne, 23. Mai 2019 (dpa/lnw) -": where and when it was written
 _DATELINE = re.compile(r"[A-ZÄÖÜÉ][\w .'’/-]{2,40},[^()\n]{0,40}\([^)\n]{1,40}\)\s*[-–—]+\s*")
-_REGION_OF_PREVIOUS = re.compile(  # between a place and the region it lies in
-    r"\s*,?\s*(in|im|en|dans|of)\s+(the\s+|der\s+|den\s+|la\s+|le\s+)?([\w.-]+\s+){0,3}?"
-    r"(of\s+(the\s+)?|de\s+(la\s+|l['’])?|du\s+)?", re.IGNORECASE)
-_REGION_WORD_BEFORE = re.compile(  # the same, saying it is a region: "im US-Bundesstaat Delaware" (also a city)
-    r"\s*,?\s*(in|im|en|dans|of)\s+(the\s+|der\s+|den\s+|la\s+|le\s+)?([\w.-]+\s+)?(state|[\w-]*bundesstaat|"
-    r"d[ée]partement|department|province|provinz|r[ée]gion|county|comt[ée]|grafschaft|borough|bezirk|canton|kanton|"
-    r"pr[ée]fecture|prefecture)\s+([a-zäöüéè]+\s+)?"
-    r"(of\s+(the\s+)?|de\s+(la\s+|l['’])?|du\s+)?", re.IGNORECASE)  # "dans la région espagnole de"
+_IN = r"\s*,?\s*(in|im|en|dans|of)\s+(the\s+|der\s+|den\s+|la\s+|le\s+)?"
+_OF = r"(of\s+(the\s+)?|de\s+(la\s+|l['’])?|du\s+)?"
+_REGION_OF_PREVIOUS = re.compile(_IN + r"([\w.-]+\s+){0,3}?" + _OF, re.IGNORECASE)  # a place, then where it lies
+_REGION_WORD_BEFORE = re.compile(  # the same, saying it is a region: "im US-Bundesstaat Delaware" (also a city),
+    # "dans la région espagnole de"
+    _IN + r"([\w.-]+\s+)?(state|[\w-]*bundesstaat|d[ée]partement|department|province|provinz|r[ée]gion|county|"
+    r"comt[ée]|grafschaft|borough|bezirk|canton|kanton|pr[ée]fecture|prefecture)\s+([a-zäöüéè]+\s+)?" + _OF,
+    re.IGNORECASE)
 _NEAR_PREVIOUS = re.compile(r"\s*,?\s*(bei|nahe|unweit von|near|close to|outside|près de|non loin de|à côté de)\s+"
                             r"(the\s+)?", re.IGNORECASE)
 _QUALIFIER = re.compile(  # where a list item lies: ", dans le borough londonien de Barnet", " bei Moskau"

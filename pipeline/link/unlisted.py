@@ -59,31 +59,31 @@ def find_unlisted(text: str, sentences, triggers, found: list[PlaceSpan], entiti
     new: dict[str, Place] = {}
     spans: list[PlaceSpan] = []
 
-    def add(start: int, end: int, name: str, kind: str, country: str | None) -> None:
-        """A new place, unless the span is taken or part of an organisation's name ("the Rems-Murr District"
-        tagged as an organisation is still the district)."""
-        if any(s < end and start < e for s, e in taken) or not _is_name(name, gazetteer) or any(
+    def add(start: int, end: int, place: Place) -> None:
+        """A new place named text[start:end], unless the span is taken or part of an organisation's name ("the
+        Rems-Murr District" tagged as an organisation is still the district)."""
+        if any(s < end and start < e for s, e in taken) or not _is_name(text[start:end], gazetteer) or any(
                 s < end and start < e and re.search(r"\w", _ARTICLES.sub("", text[s:start] + text[end:e]))
                 for s, e in organisations):
             return
-        place = new.setdefault(fold_name(name), _local(name, kind, country))
+        place = new.setdefault(fold_name(place.name), place)
         spans.append(PlaceSpan(start, end, place))
         taken.append((start, end))
 
     for sent, relation_words in zip(sentences, triggers):
         kinds = _KIND_RULES.candidates(text[sent.start:sent.end])
         for m in _KIND_BEFORE.finditer(text, sent.start, sent.end) if 0 in kinds else ():
-            adj = m["adj"] and gazetteer.resolve(m["adj"][:-2], ner_label="LOC")
             town = gazetteer.resolve(m["name"], ner_label="LOC") if m["kind"] in ("Landkreis", "Kreis") else None
-            if town is not None and town.kind == "city":
-                add(*m.span("name"), seat_district(m["name"], town).name, "district", town.country)
+            if town is not None and town.kind == "city":  # "Landkreis Freising": the district around the town
+                add(*m.span("name"), seat_district(m["name"], town))
             else:
-                add(*m.span("name"), m["name"], KIND_WORDS.get(fold_name(m["kind"]), "district"),
-                    adj.country if adj else None)
+                adj = m["adj"] and gazetteer.resolve(m["adj"][:-2], ner_label="LOC")
+                add(*m.span("name"), _local(m["name"], KIND_WORDS.get(fold_name(m["kind"]), "district"),
+                                            adj.country if adj else None))
         for m in _BEZIRKS.finditer(text, sent.start, sent.end) if 1 in kinds else ():
-            add(*m.span("name"), m["name"], "district", None)
+            add(*m.span("name"), _local(m["name"], "district", None))
         for m in _KIND_AFTER.finditer(text, sent.start, sent.end) if 2 in kinds else ():
-            add(*m.span("name"), m["name"], "district", None)
+            add(*m.span("name"), _local(m["name"], "district", None))
         if not relation_words:
             continue
         known = [p for p in found if sent.start <= p.start < sent.end]
@@ -107,7 +107,7 @@ def _list_item(text: str, item, located: dict, ner_loc: set, gazetteer, add) -> 
     year = after is not None and after.group().lstrip().startswith("(")
     city = located.get(after.end()) if after and not year else None
     if adj or city or year or (start, end, item["name"]) in ner_loc:
-        add(start, end, item["name"], "city", adj or (city.country if city else None))
+        add(start, end, _local(item["name"], "city", adj or (city.country if city else None)))
 
 
 def _is_name(name: str, gazetteer) -> bool:
