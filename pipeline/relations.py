@@ -122,8 +122,16 @@ _REGION_WORD_BEFORE = re.compile(  # the same, saying it is a region: "im US-Bun
     _IN + r"([\w.-]+\s+)?(state|[\w-]*bundesstaat|d[ée]partement|department|province|provinz|r[ée]gion|county|"
     r"comt[ée]|grafschaft|borough|bezirk|canton|kanton|pr[ée]fecture|prefecture)\s+([a-zäöüéè]+\s+)?" + _OF,
     re.IGNORECASE)
-_NEAR_PREVIOUS = re.compile(r"\s*,?\s*(bei|nahe|unweit von|near|close to|outside|près de|non loin de|à côté de)\s+"
-                            r"(the\s+)?", re.IGNORECASE)
+_PART_OF_PREVIOUS = re.compile(  # "Xinbei, einem Stadtbezirk der ostchinesischen Millionenstadt Changzhou"
+    r"\s*,\s*((ein|einem|einer|eines|a|an|the|one of the|un|une|l['’]un|l['’]une)\s+)?([\w-]+\s+)?"
+    r"([\w-]*bezirk\w*|[\w-]*distrikt\w*|districts?|stadtteil\w*|ortsteil\w*|vorort\w*|suburbs?|boroughs?|"
+    r"townships?|counties|county|arrondissements?|quartiers?|communes?)\s+"
+    r"(der|des|von|of|de|du|d['’])\s*(the\s+|la\s+|l['’])?([\w-]+\s+){0,2}?", re.IGNORECASE)
+_NEAR_PREVIOUS = re.compile(  # "Bègles, near Bordeaux", "Itzehoe, north of Hamburg", "40 Kilometer nördlich von Chengdu"
+    r"\s*,?\s*(bei|nahe|unweit von|near|close to|outside|près de|non loin de|à côté de|"
+    r"([\w.,]+\s+(km|kilomet\w+|miles?)\s+)?((north|south|east|west)(-?(east|west))?(ern)?\s+of|"
+    r"(nord|süd|ost|west)?(nördlich|südlich|östlich|westlich)\s+(von|der|des)|au\s+(nord|sud|est|ouest)(-est|-ouest)?\s+d[eu]))"
+    r"\s+(the\s+|la\s+|l['’])?([a-zäöüéè-]+\s+)?", re.IGNORECASE)
 _QUALIFIER = re.compile(  # where a list item lies: ", dans le borough londonien de Barnet", " bei Moskau"
     rf"(?:{_REGION_WORD_BEFORE.pattern}|{_NEAR_PREVIOUS.pattern})(?-i:[A-ZÄÖÜÉ][\w'’-]*(?:[ -][A-ZÄÖÜÉ][\w'’-]*)*)",
     re.IGNORECASE)
@@ -296,6 +304,9 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
                                    date.precision if date else None, chunk.strip(), sent.start, sent.end, 0.7), stated))
             continue
         if not members:
+            continue
+        if len(members) == 1 and _names_unknown_partner(text, own, members[0]):
+            hub = members[0].place  # "Keighley has been twinned with Poix-du-Nord": a partner we do not know
             continue
         clause = text[c_start:c_end]
         conjunction = _CONJUNCTION.match(clause).end()  # "…, et la ville compte …"
@@ -586,8 +597,10 @@ def _parties(text: str, sent, places: list[PlaceSpan], companies, lang: str) -> 
                      and span.place.country == prev.place.country
                      and _REGION_OF_PREVIOUS.fullmatch(text, prev.end, span.start)):
             continue  # "Chandler, in the U.S. state of Arizona", "Clamart im Département Hauts-de-Seine"
-        if prev and _NEAR_PREVIOUS.fullmatch(text, prev.end, span.start):
-            continue  # "Bègles, near Bordeaux", "Sergiew Possad bei Moskau": where the one before lies
+        if prev and (_NEAR_PREVIOUS.fullmatch(text, prev.end, span.start)
+                     or _PART_OF_PREVIOUS.fullmatch(text, prev.end, span.start)):
+            continue  # "Bègles, near Bordeaux", "Sergiew Possad bei Moskau", "Xinbei, a district of Changzhou":
+            # where the one before lies
         if span.place.kind != "city" and re.search(r"\b(in|im|en|dans)\s+(the\s+)?([a-zäöüé]+(ern|en|lichen)\s+)?$",
                                                    text[max(sent.start, span.start - 25):span.start]):
             continue  # "visited the city in eastern Zhejiang": where, not who
@@ -703,14 +716,29 @@ def _hub(text: str, clause_start: int, members: list[PlaceSpan], triggers, carri
                  and not _PREPOSITION_BEFORE.fullmatch(text[clause_start:m.start].lstrip())), members[0]).place
 
 
+# its region and country after a list item: "Nishinomiya, Hyogo Prefecture, Japan (23 July 1985)"
+_ADDRESS = re.compile(r",\s*[A-Z][\w'’-]*(\s+[A-Z][\w'’-]*)*\s+(Prefecture|Province|County|State|Region|Oblast|"
+                      r"Voivodeship|Department),\s*[A-Z][\w'’-]*(\s+[A-Z][\w'’-]*){0,2}(?=\s*\()")
 _ITEM_GAP = re.compile(r"[\s,(]*((?!(and|und|et)\b)\w+[\s()]+){0,4}")  # words, not a coordination
+
+
+_WITH_NAME = re.compile(r"(\s+[\w-]+){0,2}?\s+(with|mit|avec)\s+((the|der|dem|den|la|le|l['’])\s*)?(?=[A-ZÄÖÜÉ])")
+
+
+def _names_unknown_partner(text: str, own: list[Trigger], member: PlaceSpan) -> bool:
+    """Whether a relation word after the clause's one place goes on with a name that is no place we know."""
+    for t in own:
+        after = _WITH_NAME.match(text, t.end)
+        if member.end <= t.start and after and after.end() != member.start:
+            return True
+    return False
 
 
 def _own_date(text: str, span: PlaceSpan, following: list[PlaceSpan], dates):
     """A date that follows a list item directly ("Wuhan (1982)", "Wuhan since 1982", "Donezk in der Ukraine
     (seit 1987)", "Trèves (Allemagne) depuis 1957"), also after where it lies ("Finchley, dans le borough londonien
     de Barnet, depuis 1962"), or follows the item coordinated with it ("Lille and Turin in 1958")."""
-    qualifier = _QUALIFIER.match(text, span.end)
+    qualifier = _QUALIFIER.match(text, span.end) or _ADDRESS.match(text, span.end)
     for end in (span.end, qualifier.end()) if qualifier else (span.end,):
         for d in dates:
             if 0 <= d.start - end <= 25 and _ITEM_GAP.fullmatch(text[end:d.start] + " "):

@@ -46,13 +46,21 @@ def first_match(lang: str, kind: str, text: str) -> re.Match | None:
     return None
 
 
+# A capitalised relation word that an institution's or an event's name goes on with names it, and states no
+# relation: "the China International Friendship City Conference", "the Sister Cities Association".
+_NAME_GOES_ON = re.compile(r"(?:\s+[A-Z][\w-]*){0,3}?\s+(?:Conference|Forum|Association|Society|Committee|Council|"
+                           r"Foundation|Fund|Award|Prize|Cup|Festival|Summit|Alliance|Network|Conférence|Comité|"
+                           r"Fédération|Prix)\b")
+
+
 def find_triggers(text: str, lang: str) -> list[Trigger]:
     """Every relation word in `text`: sister_city, friendship_city and cooperation patterns."""
     patterns, prefilter = _patterns_of(lang, tuple(PRIORITY))
     found = []
     for i in prefilter.candidates(text):
         kind, pattern = patterns[i]
-        found.extend(Trigger(m.start(), m.end(), kind) for m in pattern.finditer(text))
+        found.extend(Trigger(m.start(), m.end(), kind) for m in pattern.finditer(text)
+                     if not (text[m.start()].isupper() and _NAME_GOES_ON.match(text, m.end())))
     return found
 
 

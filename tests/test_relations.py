@@ -277,10 +277,13 @@ def test_relations_the_dateline_place_is_where_it_was_written_not_a_party(lang, 
       "mit dem Kreis Pingyin."), {("Rosenheim District", "Pingyin County")}),
     ("Der Kreis Rendsburg-Eckernförde prüft eine Freundschaftsvereinbarung mit dem Bezirk Huangdao.",
      {("Rendsburg-Eckernförde", "Huangdao District")}),
+    ("Die Provinz Prato und Wenzhou unterzeichneten 2002 ihren Partnerschaftsvertrag.",
+     {("Province of Prato", "Wenzhou")}),
+    ("Die Stadt Kiel ist seit 2019 mit dem Bezirk Laoshan verschwistert.", {("Kiel", "Laoshan District")}),
 ])
-def test_relations_a_german_district_named_after_its_seat_is_not_the_town(text, pairs):
+def test_relations_a_region_named_after_its_seat_is_not_the_town(text, pairs):
     """"Landkreis Erding" is the district around the town of Erding: a party of its own, also with another
-    German district."""
+    German district; so is "the Province of Prato" or "der Bezirk Laoshan" (not Laoshan the town)."""
     assert set(relations_of(text, "de")) == {frozenset(p) for p in pairs}
 
 
@@ -291,6 +294,11 @@ def test_relations_a_german_district_named_after_its_seat_is_not_the_town(text, 
      {"Columbus", "Brno"}),
     ("fr", "Rennes est jumelée avec Erlangen, près de Nuremberg, et avec Sendai, dans la préfecture de Miyagi.",
      {"Erlangen", "Sendai"}),
+    ("en", "Leeds is twinned with Tampere, 160 km north of Helsinki, since 1967.", {"Tampere"}),
+    ("de", "Kiel ist seit 1967 mit Tampere, nördlich von Helsinki, verschwistert.", {"Tampere"}),
+    ("fr", "Rennes est jumelée avec Erlangen, au nord de Munich, depuis 1964.", {"Erlangen"}),
+    ("en", "Kiel signed a twinning agreement with Jiading, a district of Shanghai, in 2019.", {"Jiading"}),
+    ("de", "Kiel ist seit 2019 mit Jiading, einem Stadtbezirk der Metropole Shanghai, verschwistert.", {"Jiading"}),
 ])
 def test_relations_the_place_a_partner_lies_in_or_near_is_no_partner(lang, text, partners):
     """"Wilmington im US-Bundesstaat Delaware" (Delaware is also a city), "Podolsk bei Moskau": where it lies."""
@@ -808,3 +816,68 @@ def test_relations_the_city_after_a_sentence_naming_whose_partner_is_the_owner(o
     pairs = relations_of(text, "de")
     assert {frozenset(("Erfurt", "Vilnius")), frozenset(("Erfurt", "Győr"))} <= set(pairs)
     assert not any("Haikou" in pair and "Erfurt" not in pair for pair in pairs)
+
+
+def test_relations_a_list_item_dated_after_its_region_and_country():
+    """"Nishinomiya, Hyogo Prefecture, Japan (23 July 1985)": the date is the item's, the prefecture no partner."""
+    pairs = relations_of("Shaoxing lists its sister cities: Nishinomiya, Hyogo Prefecture, Japan (23 July 1985), Oyama, "
+                         "Tochigi Prefecture, Japan (October 2009), and Aix-en-Provence, France (March 2011).")
+    assert {tuple(sorted(k)): v.date for k, v in pairs.items()} == {
+        ("Nishinomiya", "Shaoxing"): "1985-07-23", ("Oyama", "Shaoxing"): "2009-10",
+        ("Aix-en-Provence", "Shaoxing"): "2011-03"}
+
+
+def test_relations_a_place_twinned_with_a_name_we_do_not_know_is_paired_with_no_other():
+    """"Leeds has been twinned with Poix-du-Nord": the partner is named, only not known; neither the city of the
+    clause before nor the document's is it."""
+    pairs = relations_of("Zhangjiagang and Bradford signed a friendship agreement in 2000. Leeds has been twinned with "
+                         "Poix-du-Nord since 1920, and Sheffield has a twinning association with Coutances.")
+    assert set(pairs) == {frozenset(("Bradford", "Zhangjiagang"))}
+
+
+def test_relations_the_name_of_a_conference_or_an_association_states_no_relation():
+    """The relation words of "the China International Friendship City Conference" name an event; the city it was
+    held in is where, not who."""
+    pairs = relations_of("At the China International Friendship City Conference held in Chongqing in November 2016, "
+                         "Piacenza and Jiangbei District of Chongqing signed a letter of intent on establishing sister "
+                         "city relations.")
+    r = pairs[frozenset(("Piacenza", "Jiangbei District"))]
+    assert len(pairs) == 1 and (r.relation, r.status, r.date) == ("sister_city", "proposed", "2016-11")
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("de", "Im Rathaus wurde der erste Schritt zu einer Städtepartnerschaft zwischen Kiel und Qingdao gesetzt.",
+     ("sister_city", "proposed")),
+    ("en", "Kiel and Qingdao took a first step towards a sister city relationship.", ("sister_city", "proposed")),
+    ("de", "Seit 2015 ist Kiel mit Qingdao freundschaftlich verbunden.", ("friendship_city", "signed")),
+])
+def test_relations_a_first_step_is_a_proposal_and_friendly_ties_a_friendship(lang, text, expected):
+    r = relations_of(text, lang)[frozenset(("Kiel", "Qingdao"))]
+    assert (r.relation, r.status) == expected
+
+
+@pytest.mark.parametrize("lang, text, partners", [
+    ("en", "Bremen's other twin towns are around the Baltic Sea. They include Gdansk in Poland and Riga in Latvia.",
+     {"Gdańsk", "Riga"}),
+    ("de", "Bremen hat sieben Partnerstädte. Die weiteren sind Danzig und Riga.", {"Gdańsk", "Riga"}),
+])
+def test_relations_a_list_goes_on_in_the_next_sentence_with_they_include(lang, text, partners):
+    assert set(relations_of(text, lang)) == {frozenset(("Bremen", p)) for p in partners}
+
+
+def test_places_a_dateline_a_town_in_german_spelling_and_a_city_tagged_as_a_person():
+    """The place a text is dated from is a place wherever the text names it, a town of the towns table also in its
+    umlaut spelling (GeoNames writes "Muerzzuschlag"); a city the NER reads as a person is still one, unless it is
+    part of a person's name or follows a title."""
+    from pipeline.annotate import Entity
+    text = "Presseaussendung · Mürzzuschlag, 16. Oktober 2018\nSeit 2015 ist Mürzzuschlag mit Pengzhou verbunden."
+    sentences = tuple(Sentence(s, e, "de", 0) for s, e in split_sentences(text, 0, len(text)))
+    found = [(p.start, p.place.name)
+             for p in link_places(text, Annotation(sentences, ()), load_gazetteer(), sentence_triggers(text, sentences))]
+    assert (19, "Mürzzuschlag") in found and (64, "Mürzzuschlag") in found
+    text = "Cirencester is twinned with Itzehoe. Mr Keighley, Joan Lincoln and Lincoln went to Cirencester."
+    sentences = tuple(Sentence(s, e, "en", 0) for s, e in split_sentences(text, 0, len(text)))
+    persons = tuple(Entity(m.start(), m.end(), "PER", m.group()) for m in re.finditer(r"Cirencester|Keighley|Lincoln",
+                                                                                      text))
+    found = link_places(text, Annotation(sentences, persons), load_gazetteer(), sentence_triggers(text, sentences))
+    assert [text[p.start:p.end] for p in found] == ["Cirencester", "Itzehoe", "Cirencester"]

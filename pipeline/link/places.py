@@ -58,6 +58,10 @@ _KIND_PREFIX = re.compile(rf"(?P<kind>{_KIND_ALT}) (?:of the |of |de la |de l'|d
 _KIND_SUFFIX = re.compile(rf"(?P<base>.+?) (?P<kind>{_KIND_ALT})")
 
 
+# GeoNames' ASCII names, which the towns table holds, spell German umlauts out ("Muerzzuschlag", "Voelkermarkt")
+_UMLAUTS_ASCII = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+
+
 @lru_cache(maxsize=1 << 16)  # scanning folds every capitalised 1-4 word span of every sentence, mostly repeats
 def fold_name(name: str) -> str:
     """Casefolded, accents stripped, apostrophes unified, hyphens/slashes/space runs as one space."""
@@ -149,7 +153,8 @@ class Gazetteer:
         key = fold_name(name)
         if key in self.never or key in self.ner_only or key in self.countries:
             return None
-        towns = [row.split("\t") for row in self.towns.get(key, ())]
+        rows = self.towns.get(key) or self.towns.get(fold_name(name.translate(_UMLAUTS_ASCII)), ())
+        towns = [row.split("\t") for row in rows]
         for countries in (near_countries, home_countries):
             towns_there = [town for town in towns if town[0] in countries]
             if towns_there:
@@ -158,7 +163,8 @@ class Gazetteer:
         if len(towns) != 1:
             return None
         country, own = towns[0]
-        return Place(f"town:{country}:{fold_name(own).replace(' ', '-')}", own, country, kind="city")
+        shown = own if fold_name(own) == key else name  # "Mürzzuschlag" as written, not GeoNames' "Muerzzuschlag"
+        return Place(f"town:{country}:{fold_name(own).replace(' ', '-')}", shown, country, kind="city")
 
     def is_own_name(self, name: str, place: Place) -> bool:
         """Whether `name` is one of the place's own names (not only another's spelling: "Passus" of El Paso)."""

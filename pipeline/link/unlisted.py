@@ -39,9 +39,13 @@ _ARTICLES = re.compile(r"\b(the|der|die|das|den|dem|le|la|les|l['’])\b", re.IG
 _LEAD = re.compile(r"\s*(\((?:seit |since |depuis |en |in )?\d{4}\)|\s+(?:à|in|im)\s+\S+)?")
 
 
-def seat_district(name: str, town: Place) -> Place:
-    """The German district named after its seat town ("Landkreis Freising" is not Freising): "Freising District"."""
-    return _local(f"{name} District", "district", town.country)
+_SEAT_NAMES = {"district": "{} District", "county": "{} County", "province": "Province of {}", "prefecture": "{} Prefecture"}
+
+
+def seat_region(name: str, kind: str, town: Place) -> Place:
+    """The region named after its seat town ("Landkreis Freising" is not Freising): "Freising District",
+    "Province of Prato"; `kind` is district, county, province or prefecture."""
+    return _local(_SEAT_NAMES[kind].format(name), kind, town.country)
 
 
 def _local(name: str, kind: str, country: str | None) -> Place:
@@ -75,7 +79,7 @@ def find_unlisted(text: str, sentences, triggers, found: list[PlaceSpan], entiti
         for m in _KIND_BEFORE.finditer(text, sent.start, sent.end) if 0 in kinds else ():
             town = gazetteer.resolve(m["name"], ner_label="LOC") if m["kind"] in ("Landkreis", "Kreis") else None
             if town is not None and town.kind == "city":  # "Landkreis Freising": the district around the town
-                add(*m.span("name"), seat_district(m["name"], town))
+                add(*m.span("name"), seat_region(m["name"], "district", town))
             else:
                 adj = m["adj"] and gazetteer.resolve(m["adj"][:-2], ner_label="LOC")
                 add(*m.span("name"), _local(m["name"], KIND_WORDS.get(fold_name(m["kind"]), "district"),
