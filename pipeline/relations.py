@@ -112,8 +112,9 @@ _OWNED_BY = re.compile(  # "zu den Partnerstädten Duisburgs", "villes jumelles 
 # the German singular owns only in the genitive or after "von" ("die einzige Partnerstadt Passaus", "Partnerstadt
 # von Kiel"); "die Partnerstadt Kiel" is an apposition
 _OWNED_BY_ONE = re.compile(r"(Partnerstadt|Freundschaftsstadt|Schwesterstadt)\s+(von\s+)?$", re.IGNORECASE)
-# "BORDEAUX, 14 octobre 2023 (AFP) -", "Berlin/Herne, 23. Mai 2019 (dpa/lnw) -": where and when it was written
-_DATELINE = re.compile(r"[A-ZÄÖÜÉ][\w .'’/-]{2,40},[^()\n]{0,40}\([^)\n]{1,40}\)\s*[-–—]+\s*")
+# "BORDEAUX, 14 octobre 2023 (AFP) -", "Berlin/Herne, 23. Mai 2019 (dpa/lnw) -", "PINGYAO (Shanxi), 22 septembre
+# 2025 (Xinhua) --": where and when it was written
+_DATELINE = re.compile(r"[A-ZÄÖÜÉ][\w .'’/-]{2,40}(\s*\([^)\n]{1,30}\))?,[^()\n]{0,40}\([^)\n]{1,40}\)\s*[-–—]+\s*")
 _IN = r"\s*,?\s*(in|im|en|dans|of)\s+(the\s+|der\s+|den\s+|la\s+|le\s+)?"
 _OF = r"(of\s+(the\s+)?|de\s+(la\s+|l['’])?|du\s+)?"
 _REGION_OF_PREVIOUS = re.compile(_IN + r"([\w.-]+\s+){0,3}?" + _OF, re.IGNORECASE)  # a place, then where it lies
@@ -310,6 +311,8 @@ def _sentence_relations(doc_id, text, sent, relation_words, places, dates, compa
             continue
         clause = text[c_start:c_end]
         conjunction = _CONJUNCTION.match(clause).end()  # "…, et la ville compte …"
+        if dateline and c_start < dateline.end():  # "CHÂTEAUROUX, 3 juin 2019 (AFP) - La préfecture de l'Indre …"
+            conjunction = max(conjunction, dateline.end() - c_start)
         opening = first_match(lang, "anaphor", clause[conjunction:conjunction + 60])
         possessive = first_match(lang, "possessive", clause)
         colon_list = not own and n and text[c_start - 2:c_start].strip() == ":" \

@@ -128,6 +128,15 @@ def test_extract_txt_short_title_beside_dateline_is_kept():
     assert (doc.title, doc.published, paragraph_texts(doc)[0]) == ("Partnerschaft mit Wuhan", "2024-10-23", "Partnerschaft mit Wuhan")
 
 
+@pytest.mark.parametrize("lead, published", [("BELFAST, 21 October 2016 (Xinhua) --", "2016-10-21"),
+                                              ("PINGYAO (Shanxi), 22 septembre 2025 (Xinhua) --", "2025-09-22"),
+                                              ("CHÂTEAUROUX (Indre), 3 juin 2019 (AFP) -", "2019-06-03")])
+def test_extract_txt_agency_dateline_dates_the_text(lead, published):
+    """A wire's dateline, also with a qualifier after its place or accented capitals, is the publication date."""
+    doc = extract_txt(f"Twin cities sign a new agreement\n\n{lead} The two cities signed.\n\n{BODY}".encode(), "d", "txt")
+    assert doc.published == published
+
+
 def test_extract_txt_header_date_prefers_published_over_updated():
     text = f"Twin cities sign a new agreement\n\nUpdated: 2023-05-02\nPublished: 2023-04-30\n\n{BODY}"
     assert extract_txt(text.encode(), "d", "txt").published == "2023-04-30"

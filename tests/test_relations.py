@@ -264,6 +264,8 @@ def test_places_lower_case_kind_word_picks_the_district_and_one_sense_per_docume
      ("Leeds", "Hangzhou")),
     ("de", "Berlin/Jena, 3. Mai 2019 (dpa/th) - Die Stadt Jena hat eine Partnerschaft mit Shenzhen geschlossen.",
      ("Jena", "Shenzhen")),
+    ("fr", "LYON (Rhône), 22 mai 2025 (AFP) -- Rennes et Erlangen ont signé une charte de jumelage.",
+     ("Rennes", "Erlangen")),
 ])
 def test_relations_the_dateline_place_is_where_it_was_written_not_a_party(lang, text, pair):
     assert set(relations_of(text, lang)) == {frozenset(pair)}
@@ -881,3 +883,13 @@ def test_places_a_dateline_a_town_in_german_spelling_and_a_city_tagged_as_a_pers
                                                                                       text))
     found = link_places(text, Annotation(sentences, persons), load_gazetteer(), sentence_triggers(text, sentences))
     assert [text[p.start:p.end] for p in found] == ["Cirencester", "Itzehoe", "Cirencester"]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("fr", "Rennes fête ses jumelages. La préfecture d'Ille-et-Vilaine a signé un accord de jumelage avec Erlangen."),
+    ("fr", "Rennes fête ses jumelages. La capitale de la Bretagne s'est jumelée avec Erlangen."),
+    ("en", "Rennes celebrates. The capital of Brittany has been twinned with Erlangen since 1964."),
+])
+def test_relations_a_city_named_by_the_region_it_is_the_capital_of(lang, text):
+    """"La préfecture de l'Indre", "la capitale de l'Aube": the document's city, not the region."""
+    assert set(relations_of(text, lang)) == {frozenset(("Rennes", "Erlangen"))}

@@ -17,7 +17,8 @@ _LABEL = re.compile(
     rf"(?:^|[|·•]\s*)(?:(?P<published>{_PUBLISHED})|(?P<updated>{_UPDATED})|source|quelle|date|datum)\s*:?\s",
     re.IGNORECASE,
 )
-_AGENCY_DATELINE = re.compile(r"^[A-ZÄÖÜÉÈ][A-ZÄÖÜÉÈ .'’/-]{2,40},\s+")  # "BELFAST, 21 October 2016 (…)"
+# "BELFAST, 21 October 2016 (…)", "PINGYAO (Shanxi), 22 septembre 2025 (Xinhua)", "CHÂTEAUROUX (Indre), 3 juin …"
+_AGENCY_DATELINE = re.compile(r"^[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ .'’/-]{2,40}(\s*\([^)\n]{1,30}\))?,\s+")
 _DOMAIN = re.compile(r"^(https?://)?([\w-]+\.)+[a-z]{2,}(/\S*)?$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”»)]?$")
 _SEGMENT_BREAK = re.compile(r"[|·•]")
