@@ -11,7 +11,7 @@ from ..annotate import Annotation
 from ..records import PlaceSpan
 from ..triggers import find_triggers
 from .places import LARGE_REGIONS
-from .unlisted import find_unlisted, seat_region
+from .unlisted import find_unlisted, seat_of, seat_region
 
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _PARTICLES = {"de", "du", "des", "von", "van", "of", "aus", "from"}  # "de Metz" tagged as a person is the city
@@ -48,8 +48,9 @@ _LIST_GAP = re.compile(  # "Bourges und Inverness", "Sopot (1995), Tartu", "Sopo
     r"(,?\s*(\([^)]*\)|(since|seit|depuis|in|en)\s+\d{4}|(in|in the|on the|im|in der|an der|am|en|au|aux|dans l[ea]|"
     r"près de)\s+[\w'’. -]{2,40}?)){0,2}\s*(,\s*(and|und|et|sowie)?|;|and|und|et|sowie)\s*"
     r"((with|mit|avec)\s+)?((the|die|der|dem|den|le|la|l['’])\s*)?([a-zäöüéè-]+\s+)?")
-_TITLE_BEFORE = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof|Herr|Frau|M|Mme|mayor|Mayor|Bürgermeister\w*|Oberbürgermeister\w*|"
-                           r"maire|President|Präsident\w*|président\w*|said|sagte|a déclaré)\.?\s+$")
+# a person's title or a verb of saying before a name: "Mr Keighley", "Mayor Lincoln", "said Roth"
+_PERSON_CUE_BEFORE = re.compile(r"\b(Mr|Mrs|Ms|Dr|Prof|Herr|Frau|M|Mme|mayor|Mayor|Bürgermeister\w*|"
+                                r"Oberbürgermeister\w*|maire|President|Präsident\w*|président\w*|said|sagte|a déclaré)\.?\s+$")
 _PLACE_PREPOSITION = re.compile(r"\b(in|to|from|near|between|and|with|à|en|entre|et|avec|nach|aus|bei|zwischen|und|mit)\s+$")
 # where a text was written, before its date, at a line's start or after a label: "Mürzzuschlag, 16. Oktober 2018",
 # "Communiqué de presse | TROYES, le 14 juin 2016", "Kotka, Finland, 12 May 2019"
@@ -57,16 +58,6 @@ _DATELINE_PLACE = re.compile(
     r"^(?:[^\n,]{0,40}?\s[·|:–—-]\s*)?([A-ZÄÖÜÉ][\w'’-]+(?:[ -][A-ZÄÖÜÉ][\w'’-]+){0,2}),\s+"
     r"(?:[A-Z][a-z]+,\s+)?(?:(?:den|le|am)\s+)?(?:\d{1,2}\.?\s*(?:[^\W\d_]{3,}\.?|\d{1,2}\.)\s*\d{2,4}|"
     r"[A-Z][a-z]{2,}\.? \d{1,2}, \d{4})", re.MULTILINE)
-# A region named after its seat is not that town: "Landkreis Freising", "des Kreises Offenbach", "Bezirk Xinbei",
-# "the Province of Prato", "Xinbei District"
-_SEAT_KINDS = {"landkreis": "district", "kreis": "district", "stadtbezirk": "district", "bezirk": "district",
-               "district": "district", "county": "county", "province": "province", "provinz": "province",
-               "provincia": "province", "prefecture": "prefecture", "präfektur": "prefecture"}
-_SEAT_WORD = r"(Landkreis|Kreis|Stadtbezirk|Bezirk|(?i:district|county|province|provincia|provinz|prefecture|präfektur))" \
-             r"(?:es|s)?"
-_SEAT_PREFIX = re.compile(_SEAT_WORD + r"\s+(?:(?i:of|di|de|du|von)\s+)?")
-_SEAT_BEFORE = re.compile(r"\b" + _SEAT_PREFIX.pattern + "$")
-_SEAT_SUFFIX = re.compile(r"\s+(District|County|Province|Prefecture)$")
 MIN_UNTAGGED_POPULATION = 100_000
 HOME_WEIGHT = 2
 # The countries a language's own place names point to, between homonyms ("Brest" in French is the French one);
@@ -166,7 +157,7 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
         if label is None and language_at(start) == "de" and _ARTICLE_BEFORE.search(text, max(0, start - 8), start) \
                 and not gazetteer.is_own_name(text[start:end], place):
             continue  # "einen Passus": a German noun after its article, not El Paso by another name
-        seat = place.kind == "city" and _seat_of(text, start, end)
+        seat = place.kind == "city" and seat_of(text, start, end)
         if seat:  # "Landkreis Freising": the kind word makes even a small town's name a place
             place = seat_region(*seat, place)
         elif label != "LOC" and (word_too or place.kind == "city" and (place.population or 0) < MIN_UNTAGGED_POPULATION) \
@@ -175,20 +166,6 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
         found.append(PlaceSpan(start, end, place))
     found += find_unlisted(text, sentences, triggers, found, ann.entities, companies, gazetteer)
     return _one_sense(text, sorted(found, key=lambda p: p.start), gazetteer)
-
-
-def _seat_of(text: str, start: int, end: int) -> tuple[str, str] | None:
-    """(the town's name, the region's kind) when the span, with a kind word in it or before it, names the region
-    around a town ("Landkreis Schwandorf", "des Kreises Offenbach", "Province of Prato"; not the first of two in
-    "Kreis Rendsburg-Eckernförde"), else None: the gazetteer holds the towns, not these regions."""
-    name = text[start:end]
-    if text[end:end + 1] == "-":
-        return None
-    inside = _SEAT_PREFIX.match(name) or _SEAT_SUFFIX.search(name)
-    if inside:
-        return (name[inside.end():] if inside.start() == 0 else name[:inside.start()]), _SEAT_KINDS[inside[1].lower()]
-    before = _SEAT_BEFORE.search(text, max(0, start - 20), start)
-    return (name, _SEAT_KINDS[before[1].lower()]) if before else None
 
 
 def _cities_read_as_persons(text: str, entities, gazetteer) -> set[str]:
@@ -203,7 +180,7 @@ def _cities_read_as_persons(text: str, entities, gazetteer) -> set[str]:
         if place is None or place.kind != "city" or not gazetteer.is_own_name(name, place):
             continue
         before = [text[max(0, i - 25):i] for i in _occurrences(text, name)]
-        if any(_PLACE_PREPOSITION.search(b) for b in before) and not any(_TITLE_BEFORE.search(b) for b in before):
+        if any(_PLACE_PREPOSITION.search(b) for b in before) and not any(_PERSON_CUE_BEFORE.search(b) for b in before):
             found.add(name)
     return found
 

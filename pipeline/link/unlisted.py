@@ -8,7 +8,9 @@ A name is such a place
   place carries: its year ("Murska Sobota (seit 1987)"), its country's adjective ("dem englischen
   Thurrock"), the city it lies in ("Hammersmith and Fulham à Londres") or an NER location tag.
 Its country comes from that adjective or city, else stays unknown. Its other mentions count where
-the NER tags them as locations.
+the NER tags them as locations. A kind word before or after a town's name ("Landkreis Freising",
+"Province of Prato") names the region around the town (`seat_of`, `seat_region`), here and in
+`place_mentions`.
 """
 from __future__ import annotations
 
@@ -39,7 +41,31 @@ _ARTICLES = re.compile(r"\b(the|der|die|das|den|dem|le|la|les|l['’])\b", re.IG
 _LEAD = re.compile(r"\s*(\((?:seit |since |depuis |en |in )?\d{4}\)|\s+(?:à|in|im)\s+\S+)?")
 
 
+# A region named after its seat is not that town: "Landkreis Freising", "des Kreises Offenbach", "Bezirk Xinbei",
+# "the Province of Prato", "Xinbei District"
+_SEAT_KINDS = {"landkreis": "district", "kreis": "district", "stadtbezirk": "district", "bezirk": "district",
+               "district": "district", "county": "county", "province": "province", "provinz": "province",
+               "provincia": "province", "prefecture": "prefecture", "präfektur": "prefecture"}
+_SEAT_WORD = r"(Landkreis|Kreis|Stadtbezirk|Bezirk|(?i:district|county|province|provincia|provinz|prefecture|präfektur))" \
+             r"(?:es|s)?"
+_SEAT_PREFIX = re.compile(_SEAT_WORD + r"\s+(?:(?i:of|di|de|du|von)\s+)?")
+_SEAT_BEFORE = re.compile(r"\b" + _SEAT_PREFIX.pattern + "$")
+_SEAT_SUFFIX = re.compile(r"\s+(District|County|Province|Prefecture)$")
 _SEAT_NAMES = {"district": "{} District", "county": "{} County", "province": "Province of {}", "prefecture": "{} Prefecture"}
+
+
+def seat_of(text: str, start: int, end: int) -> tuple[str, str] | None:
+    """(the town's name, the region's kind) when the span, with a kind word in it or before it, names the region
+    around a town ("Landkreis Schwandorf", "des Kreises Offenbach", "Province of Prato"; not the first of two in
+    "Kreis Rendsburg-Eckernförde"), else None: the gazetteer holds the towns, not these regions."""
+    name = text[start:end]
+    if text[end:end + 1] == "-":
+        return None
+    inside = _SEAT_PREFIX.match(name) or _SEAT_SUFFIX.search(name)
+    if inside:
+        return (name[inside.end():] if inside.start() == 0 else name[:inside.start()]), _SEAT_KINDS[inside[1].lower()]
+    before = _SEAT_BEFORE.search(text, max(0, start - 20), start)
+    return (name, _SEAT_KINDS[before[1].lower()]) if before else None
 
 
 def seat_region(name: str, kind: str, town: Place) -> Place:
@@ -77,9 +103,10 @@ def find_unlisted(text: str, sentences, triggers, found: list[PlaceSpan], entiti
     for sent, relation_words in zip(sentences, triggers):
         kinds = _KIND_RULES.candidates(text[sent.start:sent.end])
         for m in _KIND_BEFORE.finditer(text, sent.start, sent.end) if 0 in kinds else ():
-            town = gazetteer.resolve(m["name"], ner_label="LOC") if m["kind"] in ("Landkreis", "Kreis") else None
+            seat = _SEAT_KINDS.get(m["kind"].lower())
+            town = gazetteer.resolve(m["name"], ner_label="LOC") if seat else None
             if town is not None and town.kind == "city":  # "Landkreis Freising": the district around the town
-                add(*m.span("name"), seat_region(m["name"], "district", town))
+                add(*m.span("name"), seat_region(m["name"], seat, town))
             else:
                 adj = m["adj"] and gazetteer.resolve(m["adj"][:-2], ner_label="LOC")
                 add(*m.span("name"), _local(m["name"], KIND_WORDS.get(fold_name(m["kind"]), "district"),
