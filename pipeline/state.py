@@ -2,30 +2,15 @@
 (path -> hash and cache keys) published with each snapshot, so that a run redoes only what changed."""
 from __future__ import annotations
 
-import copyreg
 import hashlib
 import json
-import operator
 import pickle
 import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from .records import Mention, Paragraph, Place, Relation, SectorHit, Source, TextDoc
-
 MANIFEST = "manifest.json"
-
-
-def _record_reducer(cls):
-    fields = operator.attrgetter(*cls.__slots__)  # one C call for all fields (they are always several)
-    return lambda record: (cls, fields(record))
-
-
-# Frozen slotted dataclasses unpickle through a pure-Python __setstate__ that dominates a no-change rerun;
-# rebuilding each from the tuple of its fields is several times faster (and so is sending results between processes).
-for _record in (Source, Paragraph, TextDoc, Place, Mention, Relation, SectorHit):
-    copyreg.pickle(_record, _record_reducer(_record))
 
 
 def make_key(*parts: str) -> str:

@@ -300,3 +300,17 @@ def test_runner_rerun_without_changes_loads_no_nlp_library(corpus, tmp_path):
     child = subprocess.run([sys.executable, "-c", probe, str(corpus), str(out)], capture_output=True, text=True,
                            check=True)
     assert child.stdout.split("\n")[0] == "0 []"
+
+
+def test_results_pickle_as_field_tuples_in_a_worker_process():
+    """Workers import only pipeline.process; their results still pickle through the records' fast reducer
+    (rebuilt from a tuple of fields, no per-record __setstate__, whose BUILD opcode the pickle would hold)."""
+    probe = ("import pickle, pickletools, pipeline.process as p\n"
+             "from pipeline.records import DocResult, Mention, Paragraph, Source, TextDoc\n"
+             "r = DocResult(Source('d', 'a.txt', '/a.txt', 'txt', 1, 'x'), TextDoc('d', 'Text', paragraphs=(Paragraph(0, 0, 4),)),"
+             " mentions=[Mention('d', 'DATE', '1999', 0, 4)])\n"
+             "data = pickle.dumps(r)\n"
+             "assert pickle.loads(data) == r\n"
+             "print(sorted({op.name for op, _, _ in pickletools.genops(data)} & {'BUILD', 'NEWOBJ'}))")
+    child = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert child.stdout.strip() == "[]"
