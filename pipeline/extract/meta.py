@@ -19,6 +19,7 @@ _LABEL = re.compile(
 )
 # "BELFAST, 21 October 2016 (…)", "PINGYAO (Shanxi), 22 septembre 2025 (Xinhua)", "CHÂTEAUROUX (Indre), 3 juin …"
 _AGENCY_DATELINE = re.compile(r"^[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ .'’/-]{2,40}(\s*\([^)\n]{1,30}\))?,\s+")
+_PUBLICATION_WORD = re.compile(rf"{_PUBLISHED}|{_UPDATED}", re.IGNORECASE)  # what a label of rank 0 or 2 holds
 _DOMAIN = re.compile(r"^(https?://)?([\w-]+\.)+[a-z]{2,}(/\S*)?$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”»)]?$")
 _SEGMENT_BREAK = re.compile(r"[|·•]")
@@ -74,12 +75,14 @@ def read_dateline(line: str) -> tuple[DateMatch, int] | None:
     return None
 
 
-def is_publication_line(line: str) -> bool:
-    """Whether `line` is a dateline that says its date is the publication or update date (anywhere in a text)."""
-    if len(line.split()) > 12:
-        return False
+def publication_date(line: str) -> DateMatch | None:
+    """The date of `line` when it is a dateline that says its date is the publication or update date (anywhere in
+    a text). Only a wire dateline or a publication or update label makes one, so the date rules (the slow part)
+    read no line that has neither, as most lines of a text have not."""
+    if len(line.split()) > 12 or not (_AGENCY_DATELINE.match(line) or _PUBLICATION_WORD.search(line)):
+        return None
     dateline = read_dateline(line)
-    return bool(dateline) and dateline[1] != 1
+    return dateline[0] if dateline and dateline[1] != 1 else None
 
 
 def is_body_block(block: Block) -> bool:
@@ -110,8 +113,9 @@ def read_header(blocks: list[Block]) -> Header:
         dateline = read_dateline(blocks[zone].lines[0])  # a dateline opening the first paragraph stays in it
         datelines = [(0, 0, dateline[0])] if dateline else []
     if not datelines:
-        later = (line for block in blocks[zone:] for line in block.lines if is_publication_line(line))
-        datelines = [(0, 0, read_dateline(line)[0]) for line in later][:1]
+        later = (publication_date(line) for block in blocks[zone:] for line in block.lines)
+        first = next((date for date in later if date), None)
+        datelines = [(0, 0, first)] if first else []
     published = min(datelines, key=lambda d: d[:2])[2] if datelines else None
     return Header(title, published and published.iso, published and published.precision, header + tuple(blocks[zone:]))
 
