@@ -154,6 +154,14 @@ def test_places_country_code(gazetteer, name, code):
     assert gazetteer.country_code(name) == code
 
 
+@pytest.mark.parametrize("word, code", [("chinesische", "CN"), ("Hongrie", "HU"), ("Bretagne", "FR"),
+                                        ("Shandong", "CN"), ("Bavaria", "DE"), ("Amiens", None), ("bretagne", None),
+                                        ("Partnerschaft", None)])
+def test_places_country_named_by_a_word_or_a_large_region(gazetteer, word, code):
+    assert gazetteer.country_named(word) == code
+    assert gazetteer.country_named(word) == code  # remembered, the same
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
@@ -245,3 +253,11 @@ def test_gazetteer_fingerprint_follows_the_lexicons(tmp_path, monkeypatch):
     edited.write_bytes(data[0].read_bytes() + b"\n# edited\n")
     monkeypatch.setattr(config, "model_data", lambda: [edited, *data[1:]])
     assert places.gazetteer_fingerprint() != before
+
+
+def test_places_country_memo_stays_bounded(gazetteer, monkeypatch):
+    monkeypatch.setattr("pipeline.link.places.WORD_MEMO", 3)
+    for word in ("Alpha", "Beta", "Gamma", "Delta", "Epsilon", "chinesische"):
+        gazetteer.country_named(word)
+    assert len(gazetteer._countries_named) <= 3
+    assert gazetteer.country_named("chinesische") == "CN"

@@ -10,7 +10,6 @@ from collections import Counter
 from ..annotate import Annotation
 from ..records import PlaceSpan
 from ..triggers import find_triggers
-from .places import LARGE_REGIONS
 from .unlisted import find_unlisted, seat_of, seat_region
 
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
@@ -86,14 +85,8 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
         """The countries sentence i names, also by a region of theirs ("Brest in Brittany")."""
         if i not in countries:
             sent = sentences[i]
-            countries[i] = {c for w in _WORDS.findall(text[sent.start:sent.end]) if (c := country_of(w))}
+            countries[i] = set(filter(None, map(gazetteer.country_named, _WORDS.findall(text[sent.start:sent.end]))))
         return countries[i]
-
-    @functools.cache
-    def country_of(word: str) -> str | None:
-        country = gazetteer.country_code(word)
-        region = gazetteer.resolve(word) if country is None and word[:1].isupper() else None
-        return country or (region.country if region and region.kind in LARGE_REGIONS else None)
 
     @functools.cache
     def lower_words() -> frozenset[str]:

@@ -30,6 +30,7 @@ BIG_CITY = 1_000_000  # ...and only trusted for a city this big (Rom → Rome)
 LARGE_REGIONS = frozenset({"province", "state", "region"})  # ranked like a big city; districts only by a kind word
 # a region yields to a city of its own name this big ("Bremen", "Luxembourg"), not to a small town ("Jiangxi")
 REGION_NAMESAKE = 50_000
+WORD_MEMO = 50_000  # words whose country a gazetteer remembers (a few MB)
 OWN_NAME_WEIGHT = 5  # a city's own name beats another's alternate unless that one is 5× bigger (Gera, Pékin, Odesa)
 
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "´": "'"})
@@ -97,6 +98,7 @@ class Gazetteer:
     towns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folded name → "country<TAB>name" of smaller
     # places (models/towns.tsv), kept apart: a town's name is only read as one where the NER tags a location
     heads: frozenset[str] = field(init=False)  # the first word of every name: most capitalised words start none
+    _countries_named: dict[str, str | None] = field(init=False, default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "heads", frozenset(key.split(" ", 1)[0] for key in (*self.index, *KIND_WORDS)))
@@ -176,6 +178,19 @@ class Gazetteer:
         so or the text lists it as one (`place_mentions._is_listed_place`)."""
         key = fold_name(name)
         return key in self.ner_only or split_kind(key)[0] in self.ner_only
+
+    def country_named(self, word: str) -> str | None:
+        """The country a word names: its name or adjective ('Chine', 'chinesische'), or one of its provinces,
+        states or regions ('Brittany'). Sentences ask it of every word they hold, so it is remembered (up to
+        WORD_MEMO words, then forgotten at once)."""
+        memo = self._countries_named
+        if word not in memo:
+            if len(memo) >= WORD_MEMO:
+                memo.clear()
+            country = self.country_code(word)
+            region = self.resolve(word) if country is None and word[:1].isupper() else None
+            memo[word] = country or (region.country if region and region.kind in LARGE_REGIONS else None)
+        return memo[word]
 
     def country_code(self, name: str) -> str | None:
         """ISO2 of a country name or adjective in en/de/fr ('Deutschland', 'chinesische', 'Hongrie')."""
