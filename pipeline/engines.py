@@ -5,11 +5,15 @@ Every engine offers `submit(fn, *args) -> future` with `.result()` and a `worker
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from .config import Config
 
 PREFORK = "pipeline.process"  # what every pool worker imports before its first task
+# Each worker has a core to itself, so it multiplies matrices (the NER, `annotate.load_ner`) on one thread: a BLAS
+# thread pool per worker would only compete for the cores. Dask's nanny sets the same for its workers.
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 class InlineEngine:
@@ -37,7 +41,7 @@ class PoolEngine:
         # forkserver: workers start from a clean interpreter, not from a parent holding writer threads.
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([PREFORK])
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=one_blas_thread)
 
     def submit(self, fn, *args) -> Future:
         return self._pool.submit(fn, *args)
@@ -48,6 +52,13 @@ class PoolEngine:
     def __exit__(self, *exc):
         self._pool.shutdown(wait=True, cancel_futures=True)
         return False
+
+
+def one_blas_thread() -> None:
+    """A pool worker's start, before it first imports numpy (the preloaded `PREFORK` does not); a thread
+    count the user set is kept."""
+    for name in BLAS_THREADS:
+        os.environ.setdefault(name, "1")
 
 
 class DaskEngine:

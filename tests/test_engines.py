@@ -72,3 +72,14 @@ def test_engines_workers_do_not_load_the_table_writers(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["ok", "[]"]
+
+
+
+def test_engines_pool_workers_multiply_on_one_thread(monkeypatch):
+    """Each pool worker has a core: its BLAS (the NER's matrix products) must not start threads of its own. The
+    setting takes effect only if numpy is not yet imported when the worker starts (the probe is a builtin, so
+    that unpickling it imports nothing)."""
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    probe = "__import__('os').environ.get('OPENBLAS_NUM_THREADS'), 'numpy' in __import__('sys').modules"
+    with PoolEngine(2) as engine:
+        assert engine.submit(eval, probe).result() == ("1", False)
