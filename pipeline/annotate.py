@@ -116,9 +116,8 @@ def load_ner(name: str, blas: bool = True):
     read from disk (the French lemmatizer's tables alone take ~130 MB).
 
     With `blas` its layers multiply matrices through numpy's BLAS (OpenBLAS) instead of thinc's default, blis,
-    which here reaches a third of OpenBLAS's speed (38 against 117-119 GFLOP/s on one core, at the tok2vec's
-    shapes): the NER takes ~37% less CPU and finds the same entities (all 43,562 on the 10,909 paragraphs of
-    the 1,000-document bench corpus). `blas=False` is bare spaCy, the benchmark's reference."""
+    which is far slower on this machine's CPU: the NER takes a third less CPU and finds the same entities
+    (`scripts/measure_ner_ops.py`). `blas=False` is bare spaCy, the throughput benchmark's reference."""
     import spacy
     from thinc.api import NumpyOps
 
