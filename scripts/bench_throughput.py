@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.annotate import LANGUAGES, load_ner, model_name  # noqa: E402
-from pipeline.engines import one_blas_thread  # noqa: E402
+from pipeline.engines import one_blas_thread
 from pipeline.language import count_words  # noqa: E402
 
 SOURCES = (ROOT / "corpus", ROOT / "tests" / "gold" / "dev")

@@ -3,7 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.annotate import _LEGAL_FORM_HINT, load_ner, load_nlp, model_name, recognise, split_sentences
+from pipeline.annotate import (
+    _LEGAL_FORM_HINT,
+    load_ner,
+    load_nlp,
+    model_name,
+    recognise,
+    split_sentences,
+)
 
 
 @pytest.mark.parametrize("language, text, company", [
