@@ -121,7 +121,8 @@ _REGION_OF_PREVIOUS = re.compile(_IN + r"([\w.-]+\s+){0,3}?" + _OF, re.IGNORECAS
 _REGION_WORD_BEFORE = re.compile(  # the same, saying it is a region: "im US-Bundesstaat Delaware" (also a city),
     # "dans la région espagnole de"
     _IN + r"([\w.-]+\s+)?(state|[\w-]*bundesstaat|d[ée]partement|department|province|provinz|r[ée]gion|county|"
-    r"comt[ée]|grafschaft|borough|bezirk|canton|kanton|pr[ée]fecture|prefecture)\s+([a-zäöüéè]+\s+)?" + _OF,
+    r"comt[ée]|grafschaft|borough|bezirk|canton|kanton|pr[ée]fecture|prefecture|gebiet|oblast|woiwodschaft|"
+    r"voivodeship|vo[ïi]vodie|kraj)\s+([a-zäöüéè]+\s+)?" + _OF,
     re.IGNORECASE)
 _PART_OF_PREVIOUS = re.compile(  # "Xinbei, einem Stadtbezirk der ostchinesischen Millionenstadt Changzhou"
     r"\s*,\s*((ein|einem|einer|eines|a|an|the|one of the|un|une|l['’]un|l['’]une)\s+)?([\w-]+\s+)?"

@@ -301,6 +301,8 @@ def test_relations_a_region_named_after_its_seat_is_not_the_town(text, pairs):
     ("fr", "Rennes est jumelée avec Erlangen, au nord de Munich, depuis 1964.", {"Erlangen"}),
     ("en", "Kiel signed a twinning agreement with Jiading, a district of Shanghai, in 2019.", {"Jiading"}),
     ("de", "Kiel ist seit 2019 mit Jiading, einem Stadtbezirk der Metropole Shanghai, verschwistert.", {"Jiading"}),
+    ("de", "Bremen ist seit 1990 mit Obninsk im russischen Gebiet Kaluga verschwistert.", {"Obninsk"}),
+    ("en", "Leeds is twinned with Elbląg in the Warmian-Masurian Voivodeship of Poland.", {"Elbląg"}),
 ])
 def test_relations_the_place_a_partner_lies_in_or_near_is_no_partner(lang, text, partners):
     """"Wilmington im US-Bundesstaat Delaware" (Delaware is also a city), "Podolsk bei Moskau": where it lies."""

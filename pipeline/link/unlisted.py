@@ -32,7 +32,7 @@ _BEZIRKS = re.compile(rf"\bBezirks\w+\s+(?:von|in)\s+(?P<name>{_NAME})")  # "die
 _KIND_AFTER = re.compile(rf"\b(?P<name>{_NAME}\s(?:District|County|Borough))\b")  # "the Rems-Murr District"
 _ITEM = re.compile(rf"(?P<adj>[a-zäöüéè]+\s+)?(?P<name>{_NAME})")
 _GAP = re.compile(  # between two items of a list
-    r"\s*(\([^)]*\))?\s*(,\s*(and|und|et|sowie)?|(and|und|et|sowie)\b)\s*((the|die|der|dem|den|das|le|la|l['’])\s*)?")
+    r"\s*(\([^)]*\))?\s*(,\s*(and|und|et|sowie)?|\b(and|und|et|sowie)\b)\s*((the|die|der|dem|den|das|le|la|l['’])\s*)?")
 _BEFORE_ITEM = re.compile(  # the item before a known one: "dem englischen Thurrock und dem niederländischen "
     rf"(?P<adj>[a-zäöüéè]+\s+)?(?P<name>{_NAME})(\s+(?:à|in)\s+\S+)?{_GAP.pattern}([a-zäöüéè-]+\s+)?$")
 _KIND_RULES = Prefilter([_KIND_BEFORE, _BEZIRKS, _KIND_AFTER])  # most sentences hold none of their kind words
