@@ -476,8 +476,7 @@ def _continued_list(doc_id, text, sent, start, end, parties, dates, listing) -> 
     found = []
     last = None  # (end, date) of the partner before: "Shenzhen kam 1997 hinzu, im selben Jahr wie … Antalya"
     for other in (m for m in members if m.place.place_id != hub.place_id):
-        if contains(hub, other.place) or contains(other.place, hub) or (
-                other.place.country == hub.country and not with_partner):
+        if contains(hub, other.place) or contains(other.place, hub):
             continue
         shared = [d for d in dates if re.search(r"\b(alle|all|both|beide|tous|toutes)\s*$", text[d.start - 8:d.start])]
         unowned = [d for d in dates if not any(_own_date(text, m, [], [d]) for m in members

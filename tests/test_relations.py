@@ -143,6 +143,16 @@ def test_relations_a_list_goes_on_in_the_next_sentence_without_a_relation_word()
     assert pairs[frozenset(("Augsburg", "Nagoya"))].date == "1985"
 
 
+@pytest.mark.parametrize("lang, text", [
+    ("de", "Kiel ist seit 1947 mit Coventry verschwistert. Die weiteren sind Gdynia und Magdeburg (seit 1990)."),
+    ("en", "Kiel has been twinned with Coventry since 1947. The others are Gdynia and Magdeburg."),
+])
+def test_relations_a_list_going_on_holds_partners_of_the_hubs_own_country(lang, text):
+    """Twinnings within one country are common (West and East German towns after 1990): a list that goes on
+    after the hub's twinnings keeps them."""
+    assert {frozenset(("Kiel", x)) for x in ("Coventry", "Gdynia", "Magdeburg")} <= set(relations_of(text, lang))
+
+
 @pytest.mark.parametrize("lang, text, partner, year", [
     ("de", "Zu den Partnerstädten Kiels zählen Brest (1964) und Vaasa (1967). Tallinn kam 1986 hinzu, "
            "im selben Jahr wie das polnische Gdynia.", "Gdynia", "1986"),
