@@ -288,7 +288,7 @@ def test_relations_the_dateline_place_is_where_it_was_written_not_a_party(lang, 
     (("Eine Delegation des Landkreises Rosenheim unterzeichnete eine Absichtserklärung über eine Partnerschaft "
       "mit dem Kreis Pingyin."), {("Rosenheim District", "Pingyin County")}),
     ("Der Kreis Rendsburg-Eckernförde prüft eine Freundschaftsvereinbarung mit dem Bezirk Huangdao.",
-     {("Rendsburg-Eckernförde", "Huangdao District")}),
+     {("Rendsburg-Eckernförde District", "Huangdao District")}),
     ("Die Provinz Prato und Wenzhou unterzeichneten 2002 ihren Partnerschaftsvertrag.",
      {("Province of Prato", "Wenzhou")}),
     ("Die Stadt Kiel ist seit 2019 mit dem Bezirk Laoshan verschwistert.", {("Kiel", "Laoshan District")}),
@@ -390,7 +390,7 @@ def test_relations_the_same_year_takes_the_date_of_the_clause_before(lang, text,
     ("en", "Jiangning District concluded a cooperation agreement with the Zollernalb District in 2017.",
      ("Jiangning District", "Zollernalb District"), None),
     ("de", "Der Landkreis Rottal-Inn hat 2016 einen Freundschaftsvertrag mit dem Bezirk Binjiang der Stadt Hangzhou "
-           "unterzeichnet.", ("Rottal-Inn", "Binjiang District"), None),
+           "unterzeichnet.", ("Rottal-Inn District", "Binjiang District"), None),
     ("de", "Am Montag unterzeichneten der Bezirksbürgermeister von Schwabing und der Wiener Stadtbezirk "
            "Leopoldstadt eine Kooperationsvereinbarung.", ("Schwabing", "Leopoldstadt"), "AT"),
     ("de", "Kassel unterhält Partnerschaften mit Sopot (seit 1992) und Spittal an der Drau (seit 1996).",
@@ -905,3 +905,26 @@ def test_places_a_dateline_a_town_in_german_spelling_and_a_city_tagged_as_a_pers
 def test_relations_a_city_named_by_the_region_it_is_the_capital_of(lang, text):
     """"La préfecture de l'Indre", "la capitale de l'Aube": the document's city, not the region."""
     assert set(relations_of(text, lang)) == {frozenset(("Rennes", "Erlangen"))}
+
+
+@pytest.mark.parametrize("lang, text, pair", [
+    ("de", "Charlottenburg-Wilmersdorf ist seit 1966 mit Trento verschwistert.", ("Charlottenburg-Wilmersdorf", "Trento")),
+    ("de", "Die Städtepartnerschaft Aachen-Ningbo besteht seit 1986.", ("Aachen", "Ningbo")),
+    ("de", "Deyang ist seit 1996 mit dem Kreis Siegen-Wittgenstein verschwistert.",
+     ("Deyang", "Siegen-Wittgenstein District")),
+    ("de", "Jiangsu ist seit 2009 mit dem Rheingau-Taunus-Kreis verbunden.", ("Jiangsu", "Rheingau-Taunus District")),
+])
+def test_relations_hyphenated_names(lang, text, pair):
+    """Towns of one country joined by hyphens name one place, a merged town or a city's district; places of two
+    countries so joined name a pair. A German Kreis is "X District", also when written "X-Kreis"."""
+    assert set(relations_of(text, lang)) == {frozenset(pair)}
+
+
+def test_main_places_hold_districts_too():
+    """A district's or a borough's own text is about it: "Landkreis Görlitz" named three times comes first."""
+    text = ("Der Landkreis Görlitz stellt sich vor. Im Landkreis Görlitz leben viele Menschen, und der Landkreis "
+            "Görlitz grenzt an Polen. Eine Delegation reiste nach Hefei.")
+    doc = TextDoc("d", text, paragraphs=(Paragraph(0, 0, len(text), "de"),), language="de")
+    sentences = tuple(Sentence(s, e, "de", 0) for s, e in split_sentences(text, 0, len(text)))
+    places = link_places(text, Annotation(sentences, ()), load_gazetteer(), sentence_triggers(text, sentences))
+    assert [p.name for p in main_places(doc, places)][0] == "Görlitz District"

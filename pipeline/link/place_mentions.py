@@ -10,7 +10,7 @@ from collections import Counter
 from ..annotate import Annotation
 from ..records import PlaceSpan
 from ..triggers import find_triggers
-from .unlisted import find_unlisted, seat_of, seat_region
+from .unlisted import find_unlisted, in_compound, seat_of, seat_region
 
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _PARTICLES = {"de", "du", "des", "von", "van", "of", "aus", "from"}  # "de Metz" tagged as a person is the city
@@ -138,8 +138,9 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
             # "Suivront Södertälje (1970)": a list item with its year is a place whatever the tagger joined it to
         if found and start < found[-1].end:
             continue  # overlaps the last place found (candidates come by start, so found spans are in order)
-        if _FEATURE_AFTER.match(text, end) or _RIVER_BEFORE.search(text, max(0, start - 40), start):
-            continue  # "the Somme River", "Rhein-Ufer", "die Salzstadt an der Ilmenau"
+        if _FEATURE_AFTER.match(text, end) or _RIVER_BEFORE.search(text, max(0, start - 40), start) \
+                or in_compound(text, start, end, gazetteer):
+            continue  # "the Somme River", "Rhein-Ufer", "die Salzstadt an der Ilmenau", "Charlottenburg-Wilmersdorf"
         i = sentence_at(start)
         near = set() if i is None else countries_in(i)
         word_too = label != "LOC" and gazetteer.needs_context(text[start:end])  # "Essen<TAB>Allemagne"
@@ -248,7 +249,7 @@ def main_places(doc, places: list[PlaceSpan]) -> list:
     forms: dict[str, set[str]] = {}
     first: dict[str, int] = {}
     for p in places:
-        if p.place.kind == "city":
+        if p.place.kind in ("city", "district", "county"):
             forms.setdefault(p.place.place_id, set()).add(doc.text[p.start:p.end])
             first.setdefault(p.place.place_id, p.start)
     counts = {pid: sum(3 if start < title_end else 1 for start in _mentions(doc.text, names))

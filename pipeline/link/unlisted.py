@@ -35,7 +35,12 @@ _GAP = re.compile(  # between two items of a list
     r"\s*(\([^)]*\))?\s*(,\s*(and|und|et|sowie)?|\b(and|und|et|sowie)\b)\s*((the|die|der|dem|den|das|le|la|l['’])\s*)?")
 _BEFORE_ITEM = re.compile(  # the item before a known one: "dem englischen Thurrock und dem niederländischen "
     rf"(?P<adj>[a-zäöüéè]+\s+)?(?P<name>{_NAME})(\s+(?:à|in)\s+\S+)?{_GAP.pattern}([a-zäöüéè-]+\s+)?$")
-_KIND_RULES = Prefilter([_KIND_BEFORE, _BEZIRKS, _KIND_AFTER])  # most sentences hold none of their kind words
+_KREIS_AFTER = re.compile(r"(?<![\w-])(?P<name>[A-ZÄÖÜ][\w'’]+(?:-[A-ZÄÖÜ][\w'’]+)*)-Kreis(?![\w-])")  # "Rhein-Sieg-Kreis"
+_KIND_RULES = Prefilter([_KIND_BEFORE, _BEZIRKS, _KIND_AFTER, _KREIS_AFTER])  # most sentences hold none of them
+# towns joined by hyphens name one place, a merged town or a city's district ("Charlottenburg-Wilmersdorf",
+# "Hamburg-Altona"), when they all are towns of one country ("die Partnerschaft Aachen-Ningbo" names two)
+_COMPOUND = re.compile(r"(?<![\w-])[A-ZÄÖÜ][\w'’]+(?:-[A-ZÄÖÜ][\w'’]+)+(?![\w-])")
+_GERMAN_DISTRICT = ("landkreis", "kreis")  # "Kreis Siegen-Wittgenstein" is "Siegen-Wittgenstein District"
 _AFTER_ITEM = re.compile(r"\s*\((?:seit |since |depuis |en |in )?\d{4}\)|\s+(?:à|in|im)\s+")
 _ARTICLES = re.compile(r"\b(the|der|die|das|den|dem|le|la|les|l['’])\b", re.IGNORECASE)
 _LEAD = re.compile(r"\s*(\((?:seit |since |depuis |en |in )?\d{4}\)|\s+(?:à|in|im)\s+\S+)?")
@@ -74,6 +79,23 @@ def seat_region(name: str, kind: str, town: Place) -> Place:
     return _local(_SEAT_NAMES[kind].format(name), kind, town.country)
 
 
+def in_compound(text: str, start: int, end: int, gazetteer) -> bool:
+    """Whether text[start:end] ends or starts inside a hyphenated name of one place the gazetteer lacks
+    (`_COMPOUND`): "Bezirk Charlottenburg" in "Bezirk Charlottenburg-Wilmersdorf" names no Charlottenburg."""
+    if text[end:end + 1] != "-" and text[start - 1:start] != "-":
+        return False
+    return any(m.start() < end and start < m.end() and _compound_country(m.group(), gazetteer)
+               for m in _COMPOUND.finditer(text, max(0, start - 80), end + 80))
+
+
+def _compound_country(name: str, gazetteer) -> str | None:
+    if gazetteer.resolve(name, ner_label="LOC") is not None:
+        return None
+    parts = [gazetteer.resolve(part, ner_label="LOC") for part in name.split("-")]
+    countries = {p.country if p is not None and p.kind == "city" else None for p in parts}
+    return countries.pop() if len(countries) == 1 and None not in countries else None
+
+
 def _local(name: str, kind: str, country: str | None) -> Place:
     return Place(f"local:{fold_name(name).replace(' ', '-')}", name, country, kind=kind)
 
@@ -109,12 +131,19 @@ def find_unlisted(text: str, sentences, triggers, found: list[PlaceSpan], entiti
                 add(*m.span("name"), seat_region(m["name"], seat, town))
             else:
                 adj = m["adj"] and gazetteer.resolve(m["adj"][:-2], ner_label="LOC")
-                add(*m.span("name"), _local(m["name"], KIND_WORDS.get(fold_name(m["kind"]), "district"),
+                name = _SEAT_NAMES["district"].format(m["name"]) if m["kind"].lower() in _GERMAN_DISTRICT else m["name"]
+                add(*m.span("name"), _local(name, KIND_WORDS.get(fold_name(m["kind"]), "district"),
                                             adj.country if adj else None))
         for m in _BEZIRKS.finditer(text, sent.start, sent.end) if 1 in kinds else ():
             add(*m.span("name"), _local(m["name"], "district", None))
         for m in _KIND_AFTER.finditer(text, sent.start, sent.end) if 2 in kinds else ():
             add(*m.span("name"), _local(m["name"], "district", None))
+        for m in _KREIS_AFTER.finditer(text, sent.start, sent.end) if 3 in kinds else ():
+            add(m.start(), m.end(), _local(_SEAT_NAMES["district"].format(m["name"]), "district", None))
+        for m in _COMPOUND.finditer(text, sent.start, sent.end):
+            country = _compound_country(m.group(), gazetteer)
+            if country:
+                add(m.start(), m.end(), _local(m.group(), "city", country))
         if not relation_words:
             continue
         known = [p for p in found if sent.start <= p.start < sent.end]
