@@ -927,4 +927,4 @@ def test_main_places_hold_districts_too():
     doc = TextDoc("d", text, paragraphs=(Paragraph(0, 0, len(text), "de"),), language="de")
     sentences = tuple(Sentence(s, e, "de", 0) for s, e in split_sentences(text, 0, len(text)))
     places = link_places(text, Annotation(sentences, ()), load_gazetteer(), sentence_triggers(text, sentences))
-    assert [p.name for p in main_places(doc, places)][0] == "Görlitz District"
+    assert main_places(doc, places)[0].name == "Görlitz District"
