@@ -124,6 +124,10 @@ _REGION_WORD_BEFORE = re.compile(  # the same, saying it is a region: "im US-Bun
     r"comt[ée]|grafschaft|borough|bezirk|canton|kanton|pr[ée]fecture|prefecture|gebiet|oblast|woiwodschaft|"
     r"voivodeship|vo[ïi]vodie|kraj)\s+([a-zäöüéè]+\s+)?" + _OF,
     re.IGNORECASE)
+# the same with the kind word opening the place's name: "Glossop in der englischen Grafschaft Derbyshire"
+_REGION_NAMED_AFTER = re.compile(_IN + r"([\w.-]+\s+)?", re.IGNORECASE)
+_REGION_KIND_FIRST = re.compile(r"(?i:state|department|d[ée]partement|province|provinz|r[ée]gion|county|comt[ée]|"
+                                r"grafschaft|canton|kanton|gebiet|oblast|woiwodschaft|voivodeship)\s")
 _PART_OF_PREVIOUS = re.compile(  # "Xinbei, einem Stadtbezirk der ostchinesischen Millionenstadt Changzhou"
     r"\s*,\s*((ein|einem|einer|eines|a|an|the|one of the|un|une|l['’]un|l['’]une)\s+)?([\w-]+\s+)?"
     r"([\w-]*bezirk\w*|[\w-]*distrikt\w*|districts?|stadtteil\w*|ortsteil\w*|vorort\w*|suburbs?|boroughs?|"
@@ -596,6 +600,8 @@ def _parties(text: str, sent, places: list[PlaceSpan], companies, lang: str) -> 
     for k, span in enumerate(spans):
         prev = spans[k - 1] if k else None
         nxt = spans[k + 1] if k + 1 < len(spans) else None
+        if prev and _REGION_KIND_FIRST.match(text, span.start) and _REGION_NAMED_AFTER.fullmatch(text, prev.end, span.start):
+            continue  # "Glossop in der englischen Grafschaft Derbyshire"
         if prev and (_REGION_WORD_BEFORE.fullmatch(text, prev.end, span.start) or span.place.kind != "city"
                      and span.place.country == prev.place.country
                      and _REGION_OF_PREVIOUS.fullmatch(text, prev.end, span.start)):

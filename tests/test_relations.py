@@ -928,3 +928,11 @@ def test_main_places_hold_districts_too():
     sentences = tuple(Sentence(s, e, "de", 0) for s, e in split_sentences(text, 0, len(text)))
     places = link_places(text, Annotation(sentences, ()), load_gazetteer(), sentence_triggers(text, sentences))
     assert main_places(doc, places)[0].name == "Görlitz District"
+
+
+def test_relations_a_list_after_a_colon_with_regions_named_by_their_kind():
+    """"Inverness" is no genitive of "Invernes"; "partnerships, all in Europe: with" opens a list as "partnerships:
+    with" does; "in der schottischen Grafschaft Highland" says where Inverness lies."""
+    text = ("Bislang pflegt Augsburg drei Städtepartnerschaften, alle in Europa: mit Inverness in der schottischen "
+            "Grafschaft Highland, mit Bourges im französischen Département Cher und mit Liberec.")
+    assert set(relations_of(text, "de")) == {frozenset(("Augsburg", x)) for x in ("Inverness", "Bourges", "Liberec")}

@@ -37,9 +37,9 @@ _NAMED_DISTRICT = re.compile(r"(?<!\bun )(?<!\ba )\b"
                              r"(?:district|county|borough|prefecture|arrondissement|comté|préfecture)\s+"
                              r"(?:of\s+(?:the\s+)?|de\s+(?:la\s+|l['’])?|du\s+|d['’])?"
                              r"[A-ZÄÖÜÉ][\w'’-]+(?:[ -][A-ZÄÖÜÉ][\w'’-]+)*")
-_PARTNER_WORD_BEFORE = re.compile(
+_PARTNER_WORD_BEFORE = re.compile(  # also across a short qualifier before a colon: "partnerships, all in Europe: with"
     r"(partner\w*|sister cities|twin towns?|twinned with|jumel\w*|Partnerst[aä]dt\w*|Partnerschaft\w*|"
-    r"\w*freundschaft\w*|friendship\w*|amitié|\w*vertrag|agreement|accord)\s*:?\s*"
+    r"\w*freundschaft\w*|friendship\w*|amitié|\w*vertrag|agreement|accord)(?:[^.:;\n]{0,25}:)?\s*:?\s*"
     r"((with|mit|avec)\s+)?((the|die|der|dem|den|le|la|l['’])\s*)?([a-zäöüéè-]+\s+)?$", re.IGNORECASE)
 _LIST_GAP = re.compile(  # "Bourges und Inverness", "Sopot (1995), Tartu", "Sopot since 1995, and with Tartu",
     # "Amagasaki since 1959; Bourges", "Hackensack im US-Bundesstaat New Jersey, Cagnes-sur-Mer",
@@ -121,8 +121,9 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
                 candidates.setdefault((i, i + len(name)), "LOC")
     for sent in sentences:
         masked = _POSSESSIVE.sub("  ", text[sent.start:sent.end])  # "Edinburgh's" -> "Edinburgh  "
-        if sent.language == "de":  # genitive "Duisburgs Partnerstadt" -> "Duisburg  Partnerstadt"
-            masked = _GENITIVE.sub(lambda m: m.group(1) + " " if gazetteer.resolve(m.group(1)) else m.group(), masked)
+        if sent.language == "de":  # genitive "Duisburgs Partnerstadt" -> "Duisburg  Partnerstadt", not "Invernes s"
+            masked = _GENITIVE.sub(lambda m: m.group(1) + " " if gazetteer.resolve(m.group(1))
+                                   and not gazetteer.resolve(m.group()) else m.group(), masked)
         for s, e, _ in gazetteer.scan(masked):
             candidates.setdefault((sent.start + s, sent.start + e), None)
         for m in _NAMED_CITY.finditer(text, sent.start, sent.end):  # "la Ville de Tours", "die Stadt Essen"
