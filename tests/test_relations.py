@@ -936,3 +936,12 @@ def test_relations_a_list_after_a_colon_with_regions_named_by_their_kind():
     text = ("Bislang pflegt Augsburg drei Städtepartnerschaften, alle in Europa: mit Inverness in der schottischen "
             "Grafschaft Highland, mit Bourges im französischen Département Cher und mit Liberec.")
     assert set(relations_of(text, "de")) == {frozenset(("Augsburg", x)) for x in ("Inverness", "Bourges", "Liberec")}
+
+
+def test_relations_a_state_or_a_country_of_several_words_in_a_list_is_no_town():
+    """"New York State" is the state, not the city; "Republic of Korea" holds no town called Republic."""
+    text = ("Fuzhou's sister cities are Tacoma, Washington State, USA (1994); Syracuse, New York State, USA; "
+            "Campinas, São Paulo State, Brazil; and Gwangyang, Republic of Korea.")
+    pairs = relations_of(text)
+    assert {frozenset(("Fuzhou", x)) for x in ("Tacoma", "Syracuse", "Campinas")} <= set(pairs)
+    assert not any(name in ("New York City", "São Paulo", "Republic") for pair in pairs for name in pair)

@@ -131,7 +131,10 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
         for m in _NAMED_DISTRICT.finditer(text, sent.start, sent.end):
             candidates[m.span()] = "LOC"
     found: list[PlaceSpan] = []
+    country_end = 0  # the end of the last country named: "Republic of Korea" holds no town "Republic"
     for (start, end), label in sorted(candidates.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
+        if start < country_end or _country_opening(text, start, gazetteer):
+            continue
         if any(os_ <= start and end <= oe and (oe - os_) > (end - start) and not _GOVERNMENT.search(text, os_, oe)
                and _has_other_words(text[os_:start] + " " + text[end:oe], gazetteer) for os_, oe, _ in others) \
                 and not _LISTED_YEAR.match(text, end):
@@ -147,6 +150,8 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
         word_too = label != "LOC" and gazetteer.needs_context(text[start:end])  # "Essen<TAB>Allemagne"
         place = _resolve(gazetteer, text[start:end], near, "LOC" if word_too else label, language_at(start),
                          lower_words)
+        if place is not None and place.kind == "country":
+            country_end = end
         if place is None or place.kind == "country":
             continue
         if label is None and language_at(start) == "de" and _ARTICLE_BEFORE.search(text, max(0, start - 8), start) \
@@ -161,6 +166,16 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
         found.append(PlaceSpan(start, end, place))
     found += find_unlisted(text, sentences, triggers, found, ann.entities, companies, gazetteer)
     return _one_sense(text, sorted(found, key=lambda p: p.start), gazetteer)
+
+
+_WORDS_AFTER = re.compile(r"[\w'’-]+(?:\s+[\w'’-]+){1,3}")
+
+
+def _country_opening(text: str, start: int, gazetteer) -> bool:
+    """Whether a country's name of two to four words starts at `start` ("Republic of Korea", "Czech Republic")."""
+    m = _WORDS_AFTER.match(text, start)
+    words = m.group().split() if m else []
+    return any(gazetteer.country_code(" ".join(words[:n])) for n in range(len(words), 1, -1))
 
 
 def _cities_read_as_persons(text: str, entities, gazetteer) -> set[str]:

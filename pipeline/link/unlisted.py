@@ -50,13 +50,14 @@ _LEAD = re.compile(r"\s*(\((?:seit |since |depuis |en |in )?\d{4}\)|\s+(?:à|in|
 # "the Province of Prato", "Xinbei District"
 _SEAT_KINDS = {"landkreis": "district", "kreis": "district", "stadtbezirk": "district", "bezirk": "district",
                "district": "district", "county": "county", "province": "province", "provinz": "province",
-               "provincia": "province", "prefecture": "prefecture", "präfektur": "prefecture"}
+               "provincia": "province", "prefecture": "prefecture", "präfektur": "prefecture", "state": "state"}
 _SEAT_WORD = r"(Landkreis|Kreis|Stadtbezirk|Bezirk|(?i:district|county|province|provincia|provinz|prefecture|präfektur))" \
              r"(?:es|s)?"
 _SEAT_PREFIX = re.compile(_SEAT_WORD + r"\s+(?:(?i:of|di|de|du|von)\s+)?")
 _SEAT_BEFORE = re.compile(r"\b" + _SEAT_PREFIX.pattern + "$")
-_SEAT_SUFFIX = re.compile(r"\s+(District|County|Province|Prefecture)$")
-_SEAT_NAMES = {"district": "{} District", "county": "{} County", "province": "Province of {}", "prefecture": "{} Prefecture"}
+_SEAT_SUFFIX = re.compile(r"\s+(District|County|Province|Prefecture|State)$")  # "New York State" is no city
+_SEAT_NAMES = {"district": "{} District", "county": "{} County", "province": "Province of {}", "prefecture": "{} Prefecture",
+               "state": "{} State"}
 
 
 def seat_of(text: str, start: int, end: int) -> tuple[str, str] | None:
