@@ -945,3 +945,14 @@ def test_relations_a_state_or_a_country_of_several_words_in_a_list_is_no_town():
     pairs = relations_of(text)
     assert {frozenset(("Fuzhou", x)) for x in ("Tacoma", "Syracuse", "Campinas")} <= set(pairs)
     assert not any(name in ("New York City", "São Paulo", "Republic") for pair in pairs for name in pair)
+
+
+@pytest.mark.parametrize("lang, text, pair", [
+    ("en", "Leeds and County Wicklow signed a friendship agreement.", ("Leeds", "County Wicklow")),
+    ("fr", "Rennes est jumelée avec le comté de Cork.", ("Rennes", "County Cork")),
+    ("fr", "Zhangjiajie entretient des relations de villes amies avec le comté de Hadong depuis 2006.",
+     ("Zhangjiajie", "Hadong County")),
+])
+def test_relations_counties_are_named_as_their_countries_name_them(lang, text, pair):
+    """"le comté de X" is a county; "County X" keeps its order, and Ireland's counties always take it."""
+    assert set(relations_of(text, lang)) == {frozenset(pair)}

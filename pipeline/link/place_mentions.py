@@ -159,7 +159,8 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
             continue  # "einen Passus": a German noun after its article, not El Paso by another name
         seat = place.kind == "city" and seat_of(text, start, end)
         if seat:  # "Landkreis Freising": the kind word makes even a small town's name a place
-            place = seat_region(*seat, place)
+            name, kind, county_first = seat
+            place = seat_region(name, kind, place, county_first)
         elif label != "LOC" and (word_too or place.kind == "city" and (place.population or 0) < MIN_UNTAGGED_POPULATION) \
                 and not _is_listed_place(text, start, end, found, gazetteer, place):
             continue

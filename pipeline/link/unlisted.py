@@ -49,9 +49,9 @@ _LEAD = re.compile(r"\s*(\((?:seit |since |depuis |en |in )?\d{4}\)|\s+(?:à|in|
 # A region named after its seat is not that town: "Landkreis Freising", "des Kreises Offenbach", "Bezirk Xinbei",
 # "the Province of Prato", "Xinbei District"
 _SEAT_KINDS = {"landkreis": "district", "kreis": "district", "stadtbezirk": "district", "bezirk": "district",
-               "district": "district", "county": "county", "province": "province", "provinz": "province",
+               "district": "district", "county": "county", "comté": "county", "province": "province", "provinz": "province",
                "provincia": "province", "prefecture": "prefecture", "präfektur": "prefecture", "state": "state"}
-_SEAT_WORD = r"(Landkreis|Kreis|Stadtbezirk|Bezirk|(?i:district|county|province|provincia|provinz|prefecture|präfektur))" \
+_SEAT_WORD = r"(Landkreis|Kreis|Stadtbezirk|Bezirk|(?i:district|county|comté|province|provincia|provinz|prefecture|präfektur))" \
              r"(?:es|s)?"
 _SEAT_PREFIX = re.compile(_SEAT_WORD + r"\s+(?:(?i:of|di|de|du|von)\s+)?")
 _SEAT_BEFORE = re.compile(r"\b" + _SEAT_PREFIX.pattern + "$")
@@ -60,7 +60,7 @@ _SEAT_NAMES = {"district": "{} District", "county": "{} County", "province": "Pr
                "state": "{} State"}
 
 
-def seat_of(text: str, start: int, end: int) -> tuple[str, str] | None:
+def seat_of(text: str, start: int, end: int) -> tuple[str, str, bool] | None:
     """(the town's name, the region's kind) when the span, with a kind word in it or before it, names the region
     around a town ("Landkreis Schwandorf", "des Kreises Offenbach", "Province of Prato"; not the first of two in
     "Kreis Rendsburg-Eckernförde"), else None: the gazetteer holds the towns, not these regions."""
@@ -69,15 +69,19 @@ def seat_of(text: str, start: int, end: int) -> tuple[str, str] | None:
         return None
     inside = _SEAT_PREFIX.match(name) or _SEAT_SUFFIX.search(name)
     if inside:
-        return (name[inside.end():] if inside.start() == 0 else name[:inside.start()]), _SEAT_KINDS[inside[1].lower()]
+        first = inside.start() == 0
+        return (name[inside.end():] if first else name[:inside.start()]), _SEAT_KINDS[inside[1].lower()], \
+            first and inside[1] == "County"
     before = _SEAT_BEFORE.search(text, max(0, start - 20), start)
-    return (name, _SEAT_KINDS[before[1].lower()]) if before else None
+    return (name, _SEAT_KINDS[before[1].lower()], before[1] == "County") if before else None
 
 
-def seat_region(name: str, kind: str, town: Place) -> Place:
+def seat_region(name: str, kind: str, town: Place, county_first: bool = False) -> Place:
     """The region named after its seat town ("Landkreis Freising" is not Freising): "Freising District",
-    "Province of Prato"; `kind` is district, county, province or prefecture."""
-    return _local(_SEAT_NAMES[kind].format(name), kind, town.country)
+    "Province of Prato"; `kind` is district, county, province, prefecture or state. A text's "County Durham"
+    keeps its order (`county_first`), and an Irish county is always named so ("le comté de Cork": County Cork)."""
+    first = county_first or (kind == "county" and town.country == "IE")
+    return _local(("County {}" if first else _SEAT_NAMES[kind]).format(name), kind, town.country)
 
 
 def in_compound(text: str, start: int, end: int, gazetteer) -> bool:
@@ -129,10 +133,11 @@ def find_unlisted(text: str, sentences, triggers, found: list[PlaceSpan], entiti
             seat = _SEAT_KINDS.get(m["kind"].lower())
             town = gazetteer.resolve(m["name"], ner_label="LOC") if seat else None
             if town is not None and town.kind == "city":  # "Landkreis Freising": the district around the town
-                add(*m.span("name"), seat_region(m["name"], seat, town))
+                add(*m.span("name"), seat_region(m["name"], seat, town, m["kind"] == "County"))
             else:
                 adj = m["adj"] and gazetteer.resolve(m["adj"][:-2], ner_label="LOC")
-                name = _SEAT_NAMES["district"].format(m["name"]) if m["kind"].lower() in _GERMAN_DISTRICT else m["name"]
+                name = _SEAT_NAMES["district"].format(m["name"]) if m["kind"].lower() in _GERMAN_DISTRICT \
+                    else f"County {m['name']}" if m["kind"] == "County" else m["name"]
                 add(*m.span("name"), _local(name, KIND_WORDS.get(fold_name(m["kind"]), "district"),
                                             adj.country if adj else None))
         for m in _BEZIRKS.finditer(text, sent.start, sent.end) if 1 in kinds else ():
