@@ -781,13 +781,18 @@ def test_places_a_region_in_the_sentence_picks_its_countrys_homonym():
     assert [(p.place.name, p.place.country) for p in places] == [("Brest", "FR"), ("Brittany", "FR")]
 
 
+def main_places_of(text: str, lang: str) -> list[str]:
+    """The names of `main_places` of a one-paragraph text, with places from the gazetteer alone."""
+    doc = TextDoc("d", text, paragraphs=(Paragraph(0, 0, len(text), lang),), language=lang)
+    sentences = tuple(Sentence(s, e, lang, 0) for s, e in split_sentences(text, 0, len(text)))
+    places = link_places(text, Annotation(sentences, ()), load_gazetteer(), sentence_triggers(text, sentences))
+    return [p.name for p in main_places(doc, places)]
+
+
 def test_main_places_weigh_a_city_of_the_texts_language():
     text = ("Rouen reçoit Ningbo. Ningbo, grand port, et Ningbo encore: la délégation de Ningbo visite Rouen. "
             "La ville est jumelée depuis 1959 avec Norwich.")
-    doc = TextDoc("d", text, paragraphs=(Paragraph(0, 0, len(text), "fr"),), language="fr")
-    sentences = tuple(Sentence(s, e, "fr", 0) for s, e in split_sentences(text, 0, len(text)))
-    places = link_places(text, Annotation(sentences, ()), load_gazetteer(), sentence_triggers(text, sentences))
-    assert [p.name for p in main_places(doc, places)] == ["Rouen", "Ningbo", "Norwich"]
+    assert main_places_of(text, "fr") == ["Rouen", "Ningbo", "Norwich"]
 
 
 def test_relations_a_list_item_of_two_places_whose_relation_follows_a_colon():
@@ -924,10 +929,7 @@ def test_main_places_hold_districts_too():
     """A district's or a borough's own text is about it: "Landkreis Görlitz" named three times comes first."""
     text = ("Der Landkreis Görlitz stellt sich vor. Im Landkreis Görlitz leben viele Menschen, und der Landkreis "
             "Görlitz grenzt an Polen. Eine Delegation reiste nach Hefei.")
-    doc = TextDoc("d", text, paragraphs=(Paragraph(0, 0, len(text), "de"),), language="de")
-    sentences = tuple(Sentence(s, e, "de", 0) for s, e in split_sentences(text, 0, len(text)))
-    places = link_places(text, Annotation(sentences, ()), load_gazetteer(), sentence_triggers(text, sentences))
-    assert main_places(doc, places)[0].name == "Görlitz District"
+    assert main_places_of(text, "de")[0] == "Görlitz District"
 
 
 def test_relations_a_list_after_a_colon_with_regions_named_by_their_kind():
