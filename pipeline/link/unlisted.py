@@ -10,7 +10,7 @@ A name is such a place
 Its country comes from that adjective or city, else stays unknown. Its other mentions count where
 the NER tags them as locations. A kind word before or after a town's name ("Landkreis Freising",
 "Province of Prato") names the region around the town (`seat_of`, `seat_region`), here and in
-`place_mentions`.
+`place_mentions`. Towns of one country joined by hyphens name one place ("Charlottenburg-Wilmersdorf").
 """
 from __future__ import annotations
 
@@ -61,9 +61,10 @@ _SEAT_NAMES = {"district": "{} District", "county": "{} County", "province": "Pr
 
 
 def seat_of(text: str, start: int, end: int) -> tuple[str, str, bool] | None:
-    """(the town's name, the region's kind) when the span, with a kind word in it or before it, names the region
-    around a town ("Landkreis Schwandorf", "des Kreises Offenbach", "Province of Prato"; not the first of two in
-    "Kreis Rendsburg-Eckernförde"), else None: the gazetteer holds the towns, not these regions."""
+    """(the town's name, the region's kind, whether an English "County" comes first) when the span, with a kind
+    word in it or before it, names the region around a town ("Landkreis Schwandorf", "des Kreises Offenbach",
+    "Province of Prato"; not the first of two in "Kreis Rendsburg-Eckernförde"), else None: the gazetteer holds
+    the towns, not these regions."""
     name = text[start:end]
     if text[end:end + 1] == "-":
         return None
