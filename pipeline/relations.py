@@ -119,15 +119,11 @@ _IN = r"\s*,?\s*(in|im|en|dans|of)\s+(the\s+|der\s+|den\s+|la\s+|le\s+)?"
 _OF = r"(of\s+(the\s+)?|de\s+(la\s+|l['’])?|du\s+)?"
 _REGION_OF_PREVIOUS = re.compile(_IN + r"([\w.-]+\s+){0,3}?" + _OF, re.IGNORECASE)  # a place, then where it lies
 _REGION_WORD_BEFORE = re.compile(  # the same, saying it is a region: "im US-Bundesstaat Delaware" (also a city),
-    # "dans la région espagnole de"
-    _IN + r"([\w.-]+\s+)?(state|[\w-]*bundesstaat|d[ée]partement|department|province|provinz|r[ée]gion|county|"
-    r"comt[ée]|grafschaft|borough|bezirk|canton|kanton|pr[ée]fecture|prefecture|gebiet|oblast|woiwodschaft|"
+    # "dans la région espagnole de"; the kind word may open the region's name ("in der englischen Grafschaft Derbyshire")
+    _IN + r"([\w.-]+\s+)?(?P<kind>state|[\w-]*bundesstaat|d[ée]partement|department|province|provinz|r[ée]gion|"
+    r"county|comt[ée]|grafschaft|borough|bezirk|canton|kanton|pr[ée]fecture|prefecture|gebiet|oblast|woiwodschaft|"
     r"voivodeship|vo[ïi]vodie|kraj)\s+([a-zäöüéè]+\s+)?" + _OF,
     re.IGNORECASE)
-# the same with the kind word opening the place's name: "Glossop in der englischen Grafschaft Derbyshire"
-_REGION_NAMED_AFTER = re.compile(_IN + r"([\w.-]+\s+)?", re.IGNORECASE)
-_REGION_KIND_FIRST = re.compile(r"(?i:state|department|d[ée]partement|province|provinz|r[ée]gion|county|comt[ée]|"
-                                r"grafschaft|canton|kanton|gebiet|oblast|woiwodschaft|voivodeship)\s")
 _PART_OF_PREVIOUS = re.compile(  # "Xinbei, einem Stadtbezirk der ostchinesischen Millionenstadt Changzhou"
     r"\s*,\s*((ein|einem|einer|eines|a|an|the|one of the|un|une|l['’]un|l['’]une)\s+)?([\w-]+\s+)?"
     r"([\w-]*bezirk\w*|[\w-]*distrikt\w*|districts?|stadtteil\w*|ortsteil\w*|vorort\w*|suburbs?|boroughs?|"
@@ -600,8 +596,9 @@ def _parties(text: str, sent, places: list[PlaceSpan], companies, lang: str) -> 
     for k, span in enumerate(spans):
         prev = spans[k - 1] if k else None
         nxt = spans[k + 1] if k + 1 < len(spans) else None
-        if prev and _REGION_KIND_FIRST.match(text, span.start) and _REGION_NAMED_AFTER.fullmatch(text, prev.end, span.start):
-            continue  # "Glossop in der englischen Grafschaft Derbyshire"
+        opened = prev and _REGION_WORD_BEFORE.match(text, prev.end, span.end)
+        if opened and opened.start("kind") == span.start:
+            continue  # "Glossop in der englischen Grafschaft Derbyshire": the kind word opens the region's name
         if prev and (_REGION_WORD_BEFORE.fullmatch(text, prev.end, span.start) or span.place.kind != "city"
                      and span.place.country == prev.place.country
                      and _REGION_OF_PREVIOUS.fullmatch(text, prev.end, span.start)):

@@ -133,7 +133,8 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
     found: list[PlaceSpan] = []
     country_end = 0  # the end of the last country named: "Republic of Korea" holds no town "Republic"
     for (start, end), label in sorted(candidates.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
-        if start < country_end or _country_opening(text, start, gazetteer):
+        country_end = max(country_end, _country_name_end(text, start, gazetteer))
+        if start < country_end:
             continue
         if any(os_ <= start and end <= oe and (oe - os_) > (end - start) and not _GOVERNMENT.search(text, os_, oe)
                and _has_other_words(text[os_:start] + " " + text[end:oe], gazetteer) for os_, oe, _ in others) \
@@ -159,8 +160,7 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
             continue  # "einen Passus": a German noun after its article, not El Paso by another name
         seat = place.kind == "city" and seat_of(text, start, end)
         if seat:  # "Landkreis Freising": the kind word makes even a small town's name a place
-            name, kind, county_first = seat
-            place = seat_region(name, kind, place, county_first)
+            place = seat_region(*seat, place)
         elif label != "LOC" and (word_too or place.kind == "city" and (place.population or 0) < MIN_UNTAGGED_POPULATION) \
                 and not _is_listed_place(text, start, end, found, gazetteer, place):
             continue
@@ -172,11 +172,15 @@ def link_places(text: str, ann: Annotation, gazetteer, triggers, companies=()) -
 _WORDS_AFTER = re.compile(r"[\w'’-]+(?:\s+[\w'’-]+){1,3}")
 
 
-def _country_opening(text: str, start: int, gazetteer) -> bool:
-    """Whether a country's name of two to four words starts at `start` ("Republic of Korea", "Czech Republic")."""
+def _country_name_end(text: str, start: int, gazetteer) -> int:
+    """The end of a country's name of two to four words that starts at `start` ("Republic of Korea", "Czech
+    Republic"), which the NER may leave untagged; else 0."""
     m = _WORDS_AFTER.match(text, start)
-    words = m.group().split() if m else []
-    return any(gazetteer.country_code(" ".join(words[:n])) for n in range(len(words), 1, -1))
+    words = list(_WORDS.finditer(text, start, m.end())) if m else []
+    for n in range(len(words), 1, -1):
+        if gazetteer.country_code(" ".join(w.group() for w in words[:n])):
+            return words[n - 1].end()
+    return 0
 
 
 def _cities_read_as_persons(text: str, entities, gazetteer) -> set[str]:

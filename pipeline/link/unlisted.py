@@ -60,9 +60,9 @@ _SEAT_NAMES = {"district": "{} District", "county": "{} County", "province": "Pr
                "state": "{} State"}
 
 
-def seat_of(text: str, start: int, end: int) -> tuple[str, str, bool] | None:
-    """(the town's name, the region's kind, whether an English "County" comes first) when the span, with a kind
-    word in it or before it, names the region around a town ("Landkreis Schwandorf", "des Kreises Offenbach",
+def seat_of(text: str, start: int, end: int) -> tuple[str, str, str] | None:
+    """(the town's name, the region's kind, its kind word as written) when the span, with a kind word in it or
+    before it, names the region around a town ("Landkreis Schwandorf", "des Kreises Offenbach",
     "Province of Prato"; not the first of two in "Kreis Rendsburg-Eckernförde"), else None: the gazetteer holds
     the towns, not these regions."""
     name = text[start:end]
@@ -70,19 +70,24 @@ def seat_of(text: str, start: int, end: int) -> tuple[str, str, bool] | None:
         return None
     inside = _SEAT_PREFIX.match(name) or _SEAT_SUFFIX.search(name)
     if inside:
-        first = inside.start() == 0
-        return (name[inside.end():] if first else name[:inside.start()]), _SEAT_KINDS[inside[1].lower()], \
-            first and inside[1] == "County"
+        kind_word = inside[1] if inside.start() == 0 else ""  # the name order only counts for a word before it
+        return (name[inside.end():] if kind_word else name[:inside.start()]), _SEAT_KINDS[inside[1].lower()], kind_word
     before = _SEAT_BEFORE.search(text, max(0, start - 20), start)
-    return (name, _SEAT_KINDS[before[1].lower()], before[1] == "County") if before else None
+    return (name, _SEAT_KINDS[before[1].lower()], before[1]) if before else None
 
 
-def seat_region(name: str, kind: str, town: Place, county_first: bool = False) -> Place:
+def seat_region(name: str, kind: str, kind_word: str, town: Place) -> Place:
     """The region named after its seat town ("Landkreis Freising" is not Freising): "Freising District",
-    "Province of Prato"; `kind` is district, county, province, prefecture or state. A text's "County Durham"
-    keeps its order (`county_first`), and an Irish county is always named so ("le comté de Cork": County Cork)."""
-    first = county_first or (kind == "county" and town.country == "IE")
-    return _local(("County {}" if first else _SEAT_NAMES[kind]).format(name), kind, town.country)
+    "Province of Prato"; `kind` is district, county, province, prefecture or state."""
+    return _local(region_name(name, kind, kind_word, town.country), kind, town.country)
+
+
+def region_name(name: str, kind: str, kind_word: str = "", country: str | None = None) -> str:
+    """A region's name in English from its own and its kind: "Freising District", "Province of Prato"; a text's
+    "County Durham" keeps its order, and an Irish county is always named so ("le comté de Cork": County Cork)."""
+    if kind == "county" and (kind_word == "County" or country == "IE"):
+        return f"County {name}"
+    return _SEAT_NAMES[kind].format(name)
 
 
 def in_compound(text: str, start: int, end: int, gazetteer) -> bool:
@@ -134,19 +139,18 @@ def find_unlisted(text: str, sentences, triggers, found: list[PlaceSpan], entiti
             seat = _SEAT_KINDS.get(m["kind"].lower())
             town = gazetteer.resolve(m["name"], ner_label="LOC") if seat else None
             if town is not None and town.kind == "city":  # "Landkreis Freising": the district around the town
-                add(*m.span("name"), seat_region(m["name"], seat, town, m["kind"] == "County"))
-            else:
+                add(*m.span("name"), seat_region(m["name"], seat, m["kind"], town))
+            else:  # a German Kreis and an English county are named as the regions around towns; others keep theirs
                 adj = m["adj"] and gazetteer.resolve(m["adj"][:-2], ner_label="LOC")
-                name = _SEAT_NAMES["district"].format(m["name"]) if m["kind"].lower() in _GERMAN_DISTRICT \
-                    else f"County {m['name']}" if m["kind"] == "County" else m["name"]
-                add(*m.span("name"), _local(name, KIND_WORDS.get(fold_name(m["kind"]), "district"),
-                                            adj.country if adj else None))
+                named = m["kind"].lower() in _GERMAN_DISTRICT or m["kind"] == "County"
+                add(*m.span("name"), _local(region_name(m["name"], seat, m["kind"]) if named else m["name"],
+                                            KIND_WORDS.get(fold_name(m["kind"]), "district"), adj.country if adj else None))
         for m in _BEZIRKS.finditer(text, sent.start, sent.end) if 1 in kinds else ():
             add(*m.span("name"), _local(m["name"], "district", None))
         for m in _KIND_AFTER.finditer(text, sent.start, sent.end) if 2 in kinds else ():
             add(*m.span("name"), _local(m["name"], "district", None))
         for m in _KREIS_AFTER.finditer(text, sent.start, sent.end) if 3 in kinds else ():
-            add(m.start(), m.end(), _local(_SEAT_NAMES["district"].format(m["name"]), "district", None))
+            add(m.start(), m.end(), _local(region_name(m["name"], "district"), "district", None))
         for m in _COMPOUND.finditer(text, sent.start, sent.end):
             country = _compound_country(m.group(), gazetteer)
             if country:
